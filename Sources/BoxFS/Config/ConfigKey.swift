@@ -1,0 +1,74 @@
+import Cache
+import Foundation
+
+/// The table of configuration keys: the single place that says which keys exist and how each is read.
+/// `mount.conf.example` documents every key here (a test checks the two agree).
+struct ConfigKey: Sendable {
+    let name: String
+    let apply: @Sendable (inout BoxFSConfiguration, String) throws -> Void
+
+    static let all: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
+
+    static let list: [ConfigKey] = [
+        // Account and auth
+        ConfigKey(name: "api_url") { $0.apiURL = try ConfigValues.url($1) },
+        ConfigKey(name: "upload_url") { $0.uploadURL = try ConfigValues.url($1) },
+        ConfigKey(name: "token_url") { $0.tokenURL = try ConfigValues.url($1) },
+        ConfigKey(name: "access_token") { $0.credentials = .accessToken(try ConfigValues.nonEmpty($1)) },
+        ConfigKey(name: "access_token_file") {
+            $0.credentials = .accessTokenFile(URL(fileURLWithPath: try ConfigValues.nonEmpty($1)))
+        },
+        ConfigKey(name: "root_folder_id") { config, value in
+            guard !value.isEmpty, value.allSatisfy(\.isNumber) else {
+                throw ConfigValues.Invalid(message: "'\(value)' is not a Box folder id (digits, \"0\" is All Files)")
+            }
+            config.rootFolderID = ItemID(value)
+        },
+        // Cache
+        ConfigKey(name: "cache_dir") { $0.cacheDirectory = URL(fileURLWithPath: try ConfigValues.nonEmpty($1)) },
+        ConfigKey(name: "cache_size") { $0.cacheSize = try ConfigValues.size($1) },
+        ConfigKey(name: "block_size") { config, value in
+            let size = try ConfigValues.size(value)
+            guard (1 << 20 ... 8 << 20).contains(size), size % 4096 == 0 else {
+                throw ConfigValues.Invalid(message: "'\(value)' must be from 1M to 8M, a multiple of 4K")
+            }
+            config.blockSize = Int(size)
+        },
+        ConfigKey(name: "metadata_ttl") { $0.metadataTTL = try ConfigValues.duration($1) },
+        // Reading
+        ConfigKey(name: "read_ahead_max") { $0.readAheadMax = try ConfigValues.size($1) },
+        ConfigKey(name: "read_ahead_memory") { $0.readAheadMemory = try ConfigValues.size($1) },
+        // Network
+        ConfigKey(name: "api_calls_per_minute") { $0.apiCallsPerMinute = try ConfigValues.integer($1, in: 1 ... 100_000) },
+        ConfigKey(name: "uploads_per_minute") { $0.uploadsPerMinute = try ConfigValues.integer($1, in: 1 ... 100_000) },
+        ConfigKey(name: "request_timeout") { $0.requestTimeout = try ConfigValues.duration($1) },
+        // Logging
+        ConfigKey(name: "log_level") { config, value in
+            guard let level = BoxFSConfiguration.LogLevelName(rawValue: value.lowercased()) else {
+                let names = BoxFSConfiguration.LogLevelName.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigValues.Invalid(message: "'\(value)' is not one of \(names)")
+            }
+            config.logLevel = level
+        },
+    ]
+
+    /// The known key nearest to a misspelt one, if any is close enough to be a likely typo.
+    static func closest(to key: String) -> String? {
+        let candidates = list.map { ($0.name, editDistance($0.name, key)) }
+        guard let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= max(2, key.count / 4) else { return nil }
+        return best.0
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0 ... b.count)
+        for i in 1 ... max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1 ... max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}
