@@ -1,0 +1,49 @@
+extension MetadataStore {
+    /// The cached record of `id`, if any.
+    public func item(_ id: ItemID) throws -> ItemRecord? {
+        try withConnection { db in try ItemsTable.item(id, in: db) }
+    }
+
+    /// The cached child of `parent` whose name equals `name` ignoring case, as Box compares names.
+    ///
+    /// The record carries the name's stored case.
+    public func child(of parent: ItemID, named name: String) throws -> ItemRecord? {
+        try withConnection { db in try ItemsTable.child(of: parent, named: name, in: db) }
+    }
+
+    /// The cached children of `parent`, ordered by case-folded name. Whether the list is complete is
+    /// ``listingFetchedAt(_:)``'s answer.
+    public func children(of parent: ItemID) throws -> [ItemRecord] {
+        try withConnection { db in try ItemsTable.children(of: parent, in: db) }
+    }
+
+    /// Inserts or updates one item.
+    ///
+    /// Any other cached item with the same case-folded name in the same folder is removed (with its cached
+    /// subtree): Box names are unique per folder, so it can only be stale. A negative entry for the name is cleared.
+    public func upsert(_ item: ItemRecord) throws {
+        try inTransaction { db in try ItemsTable.upsert(item, in: db) }
+    }
+
+    /// Inserts or updates many items in one transaction, with the same rules as ``upsert(_:)-(ItemRecord)``.
+    public func upsert(_ items: [ItemRecord]) throws {
+        try inTransaction { db in
+            for item in items { try ItemsTable.upsert(item, in: db) }
+        }
+    }
+
+    /// Removes an item from the cache; for a folder, also everything cached below it and their listings.
+    ///
+    /// The item's inode number stays reserved for it.
+    public func remove(_ id: ItemID) throws {
+        try inTransaction { db in try ItemsTable.removeSubtree(id, in: db) }
+    }
+
+    /// Moves and/or renames a cached item, keeping its cached subtree.
+    ///
+    /// - Returns: false if the item isn't cached (nothing changes).
+    @discardableResult
+    public func move(_ id: ItemID, to parent: ItemID, name: String) throws -> Bool {
+        try inTransaction { db in try ItemsTable.move(id, to: parent, name: name, in: db) }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// The persistent metadata cache: Box items, the inode map, folder listings, negative entries, small state and
+/// the upload journal, in one SQLite database (`<cache dir>/metadata.sqlite`).
+///
+/// The store records facts and the times they were fetched; deciding whether they are fresh enough (TTLs) is the
+/// filesystem's business.
+///
+/// Thread safety: one connection behind one lock. Every call is a few indexed statements (microseconds), so
+/// serialising them costs less than a connection pool would, and a single writer never meets `SQLITE_BUSY`.
+public final class MetadataStore: @unchecked Sendable {
+    /// The Box folder mounted as the filesystem root; it always has inode 1.
+    public let rootFolderID: ItemID
+
+    private let directory: CacheDirectory
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private let db: SQLiteConnection
+
+    /// Opens (creating if needed) the metadata database in `directory`.
+    ///
+    /// - Parameters:
+    ///   - directory: the locked cache directory.
+    ///   - rootFolderID: the Box folder mounted as the root (usually ``ItemID/root``). If the database was used
+    ///     with another root folder before, inode 1 is moved to this one; the old root gets a fresh inode when asked.
+    public init(directory: CacheDirectory, rootFolderID: ItemID = .root) throws {
+        self.directory = directory
+        self.rootFolderID = rootFolderID
+        db = try SQLiteConnection(path: directory.metadataDatabasePath)
+        try MetadataSchema.prepare(db)
+        try db.transaction { try InodesTable.mapRoot(rootFolderID, in: db) }
+    }
+
+    /// Runs `body` with exclusive use of the connection.
+    @discardableResult
+    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try lock.withLock { try body(db) }
+    }
+
+    /// Runs `body` in one transaction with exclusive use of the connection.
+    @discardableResult
+    func inTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try lock.withLock { try db.transaction { try body(db) } }
+    }
+
+    /// Runs `body` in one transaction that is on disk when this returns, even across a power loss.
+    ///
+    /// `synchronous=NORMAL` (the default here) may lose the last commits on power loss; that is fine for cached
+    /// metadata, not for the upload journal, whose entries are the only record of data not yet on Box.
+    @discardableResult
+    func inDurableTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try lock.withLock {
+            try db.execute("PRAGMA synchronous=FULL")
+            defer { try? db.execute("PRAGMA synchronous=NORMAL") }
+            return try db.transaction { try body(db) }
+        }
+    }
+}
