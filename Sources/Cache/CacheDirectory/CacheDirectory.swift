@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The on-disk home of one mount's cache, locked for exclusive use by this process.
 ///
 /// Layout: `metadata.sqlite` (``MetadataStore``), `blocks/` (``BlockCache``), `staging/` (``StagingArea``) and
@@ -19,7 +13,7 @@ public final class CacheDirectory: Sendable {
     /// - Throws: ``CacheDirectoryError/inUse(directory:)`` when another process holds the directory.
     public init(path: String) throws {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        try Self.makeDirectory(trimmed)
+        try FileIO.makeDirectories(trimmed)
         self.path = trimmed
         self.lock = try CacheDirectoryLock(directory: trimmed)
     }
@@ -27,14 +21,4 @@ public final class CacheDirectory: Sendable {
     var metadataDatabasePath: String { path + "/metadata.sqlite" }
     var blocksPath: String { path + "/blocks" }
     var stagingPath: String { path + "/staging" }
-
-    /// `mkdir -p` for one level below an existing or creatable parent; an existing directory is fine.
-    static func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
-        if errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-            try makeDirectory(String(path[..<slash]))
-            if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
-        }
-        throw CacheDirectoryError.io(path: path, operation: "create directory", errno: errno)
-    }
 }

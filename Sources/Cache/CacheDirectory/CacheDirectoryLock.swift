@@ -15,12 +15,12 @@ final class CacheDirectoryLock: Sendable {
     init(directory: String) throws {
         let path = directory + "/lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CacheDirectoryError.io(path: path, operation: "open", errno: errno) }
+        guard fd >= 0 else { throw CacheIOError(path: path, operation: "open", errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             close(fd)
             if code == EWOULDBLOCK { throw CacheDirectoryError.inUse(directory: directory) }
-            throw CacheDirectoryError.io(path: path, operation: "lock", errno: code)
+            throw CacheIOError(path: path, operation: "lock", errno: code)
         }
         self.fd = fd
     }

@@ -1,0 +1,235 @@
+import Foundation
+
+/// The on-disk cache of file contents: fixed-size blocks under `<cache dir>/blocks`, capped in total size with
+/// least-recently-used eviction.
+///
+/// Layout: `blocks/<block size>/<item>/<version>/<index>`; blocks are written in `blocks/incoming` and renamed
+/// into place, so a partly written block is never visible. Recency survives restarts as the block files' mtimes.
+///
+/// Thread safety: the in-memory index is guarded by a lock held only for bookkeeping and the cheap metadata calls
+/// (rename, unlink, mkdir) that must agree with it; block contents are read and written outside the lock. A block
+/// being read is pinned, and eviction skips pinned blocks.
+public final class BlockCache: @unchecked Sendable {
+    /// The block sizes a cache may be configured with.
+    public static let blockSizeRange = (1 << 20)...(8 << 20)
+    /// The block size used when none is configured: 4 MiB.
+    public static let defaultBlockSize = 4 << 20
+
+    /// Bytes per block; every block but a file's last has exactly this length.
+    public let blockSize: Int
+    /// The most bytes of blocks kept on disk. Pinned blocks may push usage over it briefly.
+    public let capacity: Int64
+
+    private struct Entry {
+        var length: Int
+        var pins = 0
+    }
+
+    private let directory: CacheDirectory
+    private let root: String
+    private let incoming: String
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var entries: [BlockKey: Entry] = [:]
+    private var recency = LRUList<BlockKey>()
+    private var usedBytes: Int64 = 0
+
+    /// Opens the block cache in `directory`, indexing the blocks a previous run left.
+    ///
+    /// Blocks of another block size and unfinished temporary files are deleted; if the blocks found exceed
+    /// `capacity`, the least recently used are evicted.
+    public init(directory: CacheDirectory, blockSize: Int = BlockCache.defaultBlockSize, capacity: Int64) throws {
+        guard Self.blockSizeRange.contains(blockSize) else { throw BlockCacheError.invalidBlockSize(blockSize) }
+        self.directory = directory
+        self.blockSize = blockSize
+        self.capacity = capacity
+        root = directory.blocksPath + "/" + String(blockSize)
+        incoming = directory.blocksPath + "/incoming"
+        try BlockDirectoryScan.prepare(blocksPath: directory.blocksPath, keeping: root, incoming: incoming)
+        for block in try BlockDirectoryScan.blocks(under: root) {
+            entries[block.key] = Entry(length: block.length)
+            recency.touch(block.key)
+            usedBytes += Int64(block.length)
+        }
+        lock.withLock { evictOverflow() }
+    }
+
+    /// The length of block `index` of a file of `fileSize` bytes (0 past the end).
+    public func blockLength(index: Int, fileSize: Int64) -> Int {
+        let start = Int64(index) * Int64(blockSize)
+        return Int(max(0, min(Int64(blockSize), fileSize - start)))
+    }
+
+    /// Bytes and number of blocks currently cached.
+    public var usage: (bytes: Int64, blocks: Int) {
+        lock.withLock { (usedBytes, entries.count) }
+    }
+
+    /// Whether the block is cached.
+    public func contains(_ key: BlockKey) -> Bool {
+        lock.withLock { entries[key] != nil }
+    }
+
+    /// Reads a whole block of a file of `fileSize` bytes.
+    ///
+    /// - Returns: the block, or nil if it isn't cached or its file doesn't have the expected length (such a file
+    ///   is discarded).
+    public func read(_ key: BlockKey, fileSize: Int64) -> [UInt8]? {
+        let length = blockLength(index: key.index, fileSize: fileSize)
+        guard length > 0 else { return nil }
+        var copied: Int?
+        let block = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            copied = read(key, fileSize: fileSize, offset: 0, into: UnsafeMutableRawBufferPointer(buffer))
+            count = copied ?? 0
+        }
+        return copied == nil ? nil : block
+    }
+
+    /// Copies part of a block, from `offset` within the block, into `buffer`.
+    ///
+    /// - Returns: the number of bytes copied (`buffer.count`, or fewer where the block ends), or nil on a miss
+    ///   (see ``read(_:fileSize:)``).
+    public func read(_ key: BlockKey, fileSize: Int64, offset: Int, into buffer: UnsafeMutableRawBufferPointer)
+        -> Int? {
+        let length = blockLength(index: key.index, fileSize: fileSize)
+        guard length > 0, (0...length).contains(offset), let touchFile = pin(key) else { return nil }
+        defer { unpin(key) }
+
+        let path = self.path(of: key)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { discard(key) }
+            return nil
+        }
+        defer { close(fd) }
+        guard (try? FileIO.size(fd, path: path)) == Int64(length) else {
+            discard(key)
+            return nil
+        }
+        if touchFile { futimens(fd, nil) }
+        let wanted = UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(length - offset))
+        guard let n = try? FileIO.read(fd, into: wanted, at: Int64(offset), path: path), n == wanted.count else {
+            discard(key)
+            return nil
+        }
+        return n
+    }
+
+    /// Stores a block of a file of `fileSize` bytes, replacing any copy already cached, then evicts the least
+    /// recently used blocks while the cache is over capacity.
+    ///
+    /// - Throws: ``BlockCacheError/wrongBlockLength(_:expected:actual:)`` if `bytes` isn't as long as the block
+    ///   must be; ``CacheIOError`` if the block can't be written.
+    public func store<Bytes: ContiguousBytes>(_ key: BlockKey, fileSize: Int64, bytes: Bytes) throws {
+        let expected = blockLength(index: key.index, fileSize: fileSize)
+        let temporary = incoming + "/" + UUID().uuidString
+        try bytes.withUnsafeBytes { raw in
+            guard raw.count == expected, expected > 0 else {
+                throw BlockCacheError.wrongBlockLength(key, expected: expected, actual: raw.count)
+            }
+            try Self.writeFile(temporary, raw)
+        }
+        do {
+            try lock.withLock {
+                let folder = versionFolder(of: key)
+                try FileIO.makeDirectories(folder)
+                let path = folder + "/" + String(key.index)
+                guard rename(temporary, path) == 0 else {
+                    throw CacheIOError(path: path, operation: "rename block into", errno: errno)
+                }
+                let previous = entries[key]
+                entries[key] = Entry(length: expected, pins: previous?.pins ?? 0)
+                usedBytes += Int64(expected - (previous?.length ?? 0))
+                recency.touch(key)
+                evictOverflow()
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Removes every cached block of `item`.
+    public func removeBlocks(of item: ItemID) {
+        lock.withLock { removeBlocks { $0.item == item } }
+    }
+
+    /// Removes the cached blocks of `item` that belong to versions other than `version`.
+    public func removeBlocks(of item: ItemID, except version: String) {
+        lock.withLock { removeBlocks { $0.item == item && $0.version != version } }
+    }
+
+    // MARK: - Bookkeeping (callers hold `lock` unless noted)
+
+    /// Pins a cached block against eviction and marks it most recently used. Returns nil on a miss, else whether
+    /// the file's mtime must be refreshed so the new recency survives a restart (not needed when the block was
+    /// already the most recent, which spares a syscall per read of a block being streamed).
+    private func pin(_ key: BlockKey) -> Bool? {
+        lock.withLock {
+            guard entries[key] != nil else { return nil }
+            entries[key]!.pins += 1
+            let touchFile = !recency.isMostRecent(key)
+            recency.touch(key)
+            return touchFile
+        }
+    }
+
+    private func unpin(_ key: BlockKey) {
+        lock.withLock {
+            // The entry may be gone (removed or discarded meanwhile) or replaced by a store, which keeps the pins.
+            guard entries[key] != nil else { return }
+            entries[key]!.pins -= 1
+            if usedBytes > capacity { evictOverflow() }
+        }
+    }
+
+    /// Forgets a block whose file is missing or damaged. Takes the lock.
+    private func discard(_ key: BlockKey) {
+        lock.withLock { removeBlocks { $0 == key } }
+    }
+
+    private func evictOverflow() {
+        while usedBytes > capacity, let victim = recency.leastRecent(where: { entries[$0]?.pins == 0 }) {
+            remove(victim)
+        }
+    }
+
+    private func removeBlocks(where predicate: (BlockKey) -> Bool) {
+        for key in entries.keys.filter(predicate) { remove(key) }
+    }
+
+    private func remove(_ key: BlockKey) {
+        guard let entry = entries.removeValue(forKey: key) else { return }
+        recency.remove(key)
+        usedBytes -= Int64(entry.length)
+        unlink(path(of: key))
+        // Tidy now-empty folders; rmdir fails harmlessly while they still hold blocks. Stores create folders under
+        // the same lock, so this can't pull a folder from under one.
+        let folder = versionFolder(of: key)
+        if rmdir(folder) == 0 { rmdir(itemFolder(of: key)) }
+    }
+
+    // MARK: - Paths
+
+    private func itemFolder(of key: BlockKey) -> String { root + "/" + BlockFileName.encode(key.item.rawValue) }
+
+    private func versionFolder(of key: BlockKey) -> String {
+        itemFolder(of: key) + "/" + BlockFileName.encode(key.version)
+    }
+
+    private func path(of key: BlockKey) -> String { versionFolder(of: key) + "/" + String(key.index) }
+
+    /// No fsync: a block is only a copy of Box's data. After a crash, a block whose data never reached the disk
+    /// shows up short or empty on ext4 and XFS (sizes are committed after the data), and `read` discards it.
+    private static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CacheIOError(path: path, operation: "create", errno: errno) }
+        defer { close(fd) }
+        do {
+            try FileIO.write(fd, bytes, at: 0, path: path)
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+}
