@@ -164,7 +164,7 @@ public final class BlockCache: @unchecked Sendable {
     /// Pins a cached block against eviction and marks it most recently used. Returns nil on a miss, else whether
     /// the file's mtime must be refreshed so the new recency survives a restart (not needed when the block was
     /// already the most recent, which spares a syscall per read of a block being streamed).
-    private func pin(_ key: BlockKey) -> Bool? {
+    func pin(_ key: BlockKey) -> Bool? {
         lock.withLock {
             guard entries[key] != nil else { return nil }
             entries[key]!.pins += 1
@@ -174,7 +174,7 @@ public final class BlockCache: @unchecked Sendable {
         }
     }
 
-    private func unpin(_ key: BlockKey) {
+    func unpin(_ key: BlockKey) {
         lock.withLock {
             // The entry may be gone (removed or discarded meanwhile) or replaced by a store, which keeps the pins.
             guard entries[key] != nil else { return }
