@@ -72,4 +72,15 @@ final class BlockCacheEvictionTests: XCTestCase {
         cache.unpin(key(0))
         XCTAssertEqual(cache.usage.bytes, Int64(mib))
     }
+
+    func testAReadAcrossARemoveAndRestoreStaysBalanced() throws {
+        let cache = try open(makeTemporaryPath(), capacity: 1)
+        try store(cache, 0)
+        XCTAssertNotNil(cache.pin(key(0)))
+        cache.removeBlocks(of: "7")
+        try store(cache, 0)
+        cache.unpin(key(0))
+        try store(cache, 1)
+        XCTAssertEqual(cachedIndexes(cache, upTo: 1), [1], "block 0 is evictable again once its read ended")
+    }
 }

@@ -20,17 +20,16 @@ public final class BlockCache: @unchecked Sendable {
     /// The most bytes of blocks kept on disk. Pinned blocks may push usage over it briefly.
     public let capacity: Int64
 
-    private struct Entry {
-        var length: Int
-        var pins = 0
-    }
-
     private let directory: CacheDirectory
     private let root: String
     private let incoming: String
     private let lock = NSLock()
     // Guarded by `lock`.
-    private var entries: [BlockKey: Entry] = [:]
+    /// The length of every cached block.
+    private var lengths: [BlockKey: Int] = [:]
+    /// Reads in progress per key. Kept apart from `lengths` so a block removed and stored again while a read is
+    /// in progress is still protected, and the read's unpin always balances its pin.
+    private var pins: [BlockKey: Int] = [:]
     private var recency = LRUList<BlockKey>()
     private var usedBytes: Int64 = 0
 
@@ -47,7 +46,7 @@ public final class BlockCache: @unchecked Sendable {
         incoming = directory.blocksPath + "/incoming"
         try BlockDirectoryScan.prepare(blocksPath: directory.blocksPath, keeping: root, incoming: incoming)
         for block in try BlockDirectoryScan.blocks(under: root) {
-            entries[block.key] = Entry(length: block.length)
+            lengths[block.key] = block.length
             recency.touch(block.key)
             usedBytes += Int64(block.length)
         }
@@ -62,12 +61,12 @@ public final class BlockCache: @unchecked Sendable {
 
     /// Bytes and number of blocks currently cached.
     public var usage: (bytes: Int64, blocks: Int) {
-        lock.withLock { (usedBytes, entries.count) }
+        lock.withLock { (usedBytes, lengths.count) }
     }
 
     /// Whether the block is cached.
     public func contains(_ key: BlockKey) -> Bool {
-        lock.withLock { entries[key] != nil }
+        lock.withLock { lengths[key] != nil }
     }
 
     /// Reads a whole block of a file of `fileSize` bytes.
@@ -137,9 +136,7 @@ public final class BlockCache: @unchecked Sendable {
                 guard rename(temporary, path) == 0 else {
                     throw CacheIOError(path: path, operation: "rename block into", errno: errno)
                 }
-                let previous = entries[key]
-                entries[key] = Entry(length: expected, pins: previous?.pins ?? 0)
-                usedBytes += Int64(expected - (previous?.length ?? 0))
+                usedBytes += Int64(expected - (lengths.updateValue(expected, forKey: key) ?? 0))
                 recency.touch(key)
                 evictOverflow()
             }
@@ -149,7 +146,8 @@ public final class BlockCache: @unchecked Sendable {
         }
     }
 
-    /// Removes every cached block of `item`.
+    /// Removes every cached block of `item`, including blocks being read: reads that already opened a block
+    /// finish with its contents, later ones miss.
     public func removeBlocks(of item: ItemID) {
         lock.withLock { removeBlocks { $0.item == item } }
     }
@@ -166,8 +164,8 @@ public final class BlockCache: @unchecked Sendable {
     /// already the most recent, which spares a syscall per read of a block being streamed).
     func pin(_ key: BlockKey) -> Bool? {
         lock.withLock {
-            guard entries[key] != nil else { return nil }
-            entries[key]!.pins += 1
+            guard lengths[key] != nil else { return nil }
+            pins[key, default: 0] += 1
             let touchFile = !recency.isMostRecent(key)
             recency.touch(key)
             return touchFile
@@ -176,9 +174,7 @@ public final class BlockCache: @unchecked Sendable {
 
     func unpin(_ key: BlockKey) {
         lock.withLock {
-            // The entry may be gone (removed or discarded meanwhile) or replaced by a store, which keeps the pins.
-            guard entries[key] != nil else { return }
-            entries[key]!.pins -= 1
+            if pins[key] == 1 { pins[key] = nil } else { pins[key]! -= 1 }
             if usedBytes > capacity { evictOverflow() }
         }
     }
@@ -189,19 +185,19 @@ public final class BlockCache: @unchecked Sendable {
     }
 
     private func evictOverflow() {
-        while usedBytes > capacity, let victim = recency.leastRecent(where: { entries[$0]?.pins == 0 }) {
+        while usedBytes > capacity, let victim = recency.leastRecent(where: { pins[$0] == nil }) {
             remove(victim)
         }
     }
 
     private func removeBlocks(where predicate: (BlockKey) -> Bool) {
-        for key in entries.keys.filter(predicate) { remove(key) }
+        for key in lengths.keys.filter(predicate) { remove(key) }
     }
 
     private func remove(_ key: BlockKey) {
-        guard let entry = entries.removeValue(forKey: key) else { return }
+        guard let length = lengths.removeValue(forKey: key) else { return }
         recency.remove(key)
-        usedBytes -= Int64(entry.length)
+        usedBytes -= Int64(length)
         unlink(path(of: key))
         // Tidy now-empty folders; rmdir fails harmlessly while they still hold blocks. Stores create folders under
         // the same lock, so this can't pull a folder from under one.

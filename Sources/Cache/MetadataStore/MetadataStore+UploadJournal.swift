@@ -88,6 +88,7 @@ extension MetadataStore {
         }
         return UploadJournalEntry(
             id: UploadID(row.int64(0)), stagingPath: row.string(1), target: target, size: row.int64(6),
+            // Only UploadState values are ever written; `failed` keeps anything unexpected visible, never retried.
             mtimeNanoseconds: row.int64(7), state: UploadState(rawValue: row.string(8)) ?? .failed,
             session: session, partsDoneJSON: row.optionalString(11), attempts: Int(row.int64(12)),
             lastError: row.optionalString(13), createdAt: row.date(14), updatedAt: row.date(15))
