@@ -20,6 +20,7 @@ public final class BlockCache: @unchecked Sendable {
     /// The most bytes of blocks kept on disk. Pinned blocks may push usage over it briefly.
     public let capacity: Int64
 
+    /// Held so the directory stays locked while the cache is in use.
     private let directory: CacheDirectory
     private let root: String
     private let incoming: String
@@ -157,7 +158,7 @@ public final class BlockCache: @unchecked Sendable {
         lock.withLock { removeBlocks { $0.item == item && $0.version != version } }
     }
 
-    // MARK: - Bookkeeping (callers hold `lock` unless noted)
+    // MARK: - Bookkeeping (`pin`, `unpin` and `discard` take the lock; the helpers after them expect it held)
 
     /// Pins a cached block against eviction and marks it most recently used. Returns nil on a miss, else whether
     /// the file's mtime must be refreshed so the new recency survives a restart (not needed when the block was

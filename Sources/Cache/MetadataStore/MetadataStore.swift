@@ -12,6 +12,7 @@ public final class MetadataStore: @unchecked Sendable {
     /// The Box folder mounted as the filesystem root; it always has inode 1.
     public let rootFolderID: ItemID
 
+    /// Held so the directory stays locked while this is in use.
     private let directory: CacheDirectory
     private let lock = NSLock()
     // Guarded by `lock`.

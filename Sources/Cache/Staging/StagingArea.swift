@@ -7,6 +7,7 @@ import Foundation
 public final class StagingArea: Sendable {
     /// The staging directory.
     public let path: String
+    /// Held so the directory stays locked while this is in use.
     private let directory: CacheDirectory
 
     /// Opens the staging area in `directory`, creating the `staging` folder if needed.
