@@ -1,0 +1,2 @@
+import BoxEmulator
+print("box-emulator")
