@@ -66,3 +66,17 @@ final class InodeMapTests: XCTestCase {
         XCTAssertNotEqual(formerRoot, oldRootInode)
     }
 }
+
+extension InodeMapTests {
+    func testRekeyKeepsTheInodeAndTheRecord() throws {
+        let store = try MetadataStore(directory: CacheDirectory(path: makeTemporaryPath()))
+        let now = Date()
+        try store.upsert(ItemRecord(id: "pending-1", parentID: .root, name: "new.txt", kind: .file, size: 3, fetchedAt: now))
+        let inode = try store.inode(for: "pending-1")
+        try store.rekey("pending-1", to: "4711")
+        XCTAssertEqual(try store.inode(for: "4711"), inode)
+        XCTAssertEqual(try store.itemID(for: inode), "4711")
+        XCTAssertEqual(try store.child(of: .root, named: "NEW.txt")?.id, "4711")
+        XCTAssertNil(try store.item("pending-1"))
+    }
+}

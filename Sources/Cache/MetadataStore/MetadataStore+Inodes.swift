@@ -15,3 +15,20 @@ extension MetadataStore {
         try withConnection { db in try InodesTable.itemID(for: inode, in: db) }
     }
 }
+
+extension MetadataStore {
+    /// Gives the item cached as `old` the id `new`, keeping its inode number, in one transaction.
+    ///
+    /// A file created through the mount has a provisional id until its first upload returns Box's id; the kernel
+    /// already holds the inode, so the inode must follow the item to its real id.
+    public func rekey(_ old: ItemID, to new: ItemID) throws {
+        try inTransaction { db in
+            try db.run("DELETE FROM items WHERE id = ?", new)
+            try db.run("UPDATE items SET id = ? WHERE id = ?", new, old)
+            if try InodesTable.inode(for: old, in: db) != nil {
+                try db.run("DELETE FROM inodes WHERE item_id = ?", new)
+                try db.run("UPDATE inodes SET item_id = ? WHERE item_id = ?", new, old)
+            }
+        }
+    }
+}
