@@ -1,0 +1,24 @@
+import Cache
+
+/// Why a filesystem operation failed, in the filesystem's own terms.
+///
+/// Operations throw these (or let `BoxAPIError`s and cache errors through); `ErrnoMapping` turns every error into
+/// exactly one errno, so the policy lives in one place.
+enum FileSystemError: Error, Sendable, Equatable {
+    case notFound
+    case exists
+    case notEmpty
+    case notDirectory
+    case isDirectory
+    /// A name Box would refuse, with the reason for the log.
+    case invalidName(String, reason: String)
+    case nameTooLong(String)
+    case readOnly
+    /// A POSIX feature Box has no equivalent for (hard links, symlinks, device nodes, permissions).
+    case notSupported(String)
+    case badHandle
+    /// The cache or staging area failed underneath us.
+    case localIO(String)
+    /// An item id the kernel still names but the cache no longer knows (e.g. after the cache was wiped).
+    case staleInode(Inode)
+}

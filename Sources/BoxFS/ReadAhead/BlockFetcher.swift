@@ -1,0 +1,84 @@
+import Cache
+import Logging
+
+/// Fetches file blocks into the block cache, at most once each: concurrent readers of a block share one
+/// download, prefetches are skipped when the block is cached or already on its way, and the bytes held in
+/// memory by prefetches stay under a budget.
+///
+/// An actor because it owns the table of downloads in flight; every method is quick bookkeeping, and the
+/// downloads themselves run in child tasks, off the actor.
+actor BlockFetcher {
+    /// Downloads `range` of a file version. Supplied by the filesystem (the Box client behind it).
+    typealias Fetch = @Sendable (_ item: ItemID, _ version: String, _ range: Range<Int64>) async throws -> [UInt8]
+
+    private let cache: BlockCache
+    private let fetch: Fetch
+    private let memoryBudget: Int64
+    private let logger: Logger
+    private var inFlight: [BlockKey: Task<[UInt8], Error>] = [:]
+    private var prefetchBytesInFlight: Int64 = 0
+
+    init(cache: BlockCache, memoryBudget: Int64, logger: Logger, fetch: @escaping Fetch) {
+        self.cache = cache
+        self.memoryBudget = memoryBudget
+        self.logger = logger
+        self.fetch = fetch
+    }
+
+    nonisolated var blockSize: Int { cache.blockSize }
+
+    /// The bytes of block `key` of a file of `fileSize` bytes, from the cache or downloaded now.
+    func block(_ key: BlockKey, fileSize: Int64) async throws -> [UInt8] {
+        if let cached = cache.read(key, fileSize: fileSize) { return cached }
+        return try await download(key, fileSize: fileSize).value
+    }
+
+    /// Starts downloading the blocks covering `range` that are neither cached nor on their way, as far as the
+    /// memory budget allows; returns without waiting.
+    func prefetch(item: ItemID, version: String, range: Range<Int64>, fileSize: Int64) {
+        guard !range.isEmpty else { return }
+        let size = Int64(cache.blockSize)
+        for index in Int(range.lowerBound / size)...Int((range.upperBound - 1) / size) {
+            let key = BlockKey(item: item, version: version, index: index)
+            guard inFlight[key] == nil, !cache.contains(key) else { continue }
+            let length = Int64(cache.blockLength(index: index, fileSize: fileSize))
+            guard prefetchBytesInFlight + length <= memoryBudget else { return }
+            prefetchBytesInFlight += length
+            let task = download(key, fileSize: fileSize)
+            Task { [weak self] in
+                _ = try? await task.value
+                await self?.prefetchFinished(length)
+            }
+        }
+    }
+
+    private func prefetchFinished(_ length: Int64) { prefetchBytesInFlight -= length }
+
+    private func download(_ key: BlockKey, fileSize: Int64) -> Task<[UInt8], Error> {
+        if let running = inFlight[key] { return running }
+        let start = Int64(key.index) * Int64(cache.blockSize)
+        let range = start..<min(start + Int64(cache.blockSize), fileSize)
+        let (cache, fetch, logger) = (self.cache, self.fetch, self.logger)
+        let task = Task<[UInt8], Error> {
+            let bytes = try await fetch(key.item, key.version, range)
+            guard bytes.count == range.count else {
+                throw FileSystemError.localIO("short download of \(key): \(bytes.count) of \(range.count) bytes")
+            }
+            do {
+                try cache.store(key, fileSize: fileSize, bytes: bytes)
+            } catch {
+                // Still a good answer for the reader; only the next read pays again.
+                logger.warning("could not cache block \(key): \(error)")
+            }
+            return bytes
+        }
+        inFlight[key] = task
+        Task { [weak self] in
+            _ = try? await task.value
+            await self?.downloadFinished(key)
+        }
+        return task
+    }
+
+    private func downloadFinished(_ key: BlockKey) { inFlight[key] = nil }
+}
