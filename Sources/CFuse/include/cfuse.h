@@ -1,5 +1,4 @@
 #ifndef CFUSE_H
 #define CFUSE_H
 #include "../../CLibFuse/shim.h"
-int cfuse_placeholder(void);
 #endif
