@@ -1,0 +1,19 @@
+import Foundation
+
+/// A value guarded by a lock, for small state touched from many tasks where an actor hop per access
+/// would cost more than the critical section (counters, caches).
+final class Locked<Value>: @unchecked Sendable {
+    // @unchecked: every access to `value` goes through `lock`.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
