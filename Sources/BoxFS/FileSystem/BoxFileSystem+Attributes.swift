@@ -1,0 +1,79 @@
+import Cache
+import Foundation
+
+extension BoxFileSystem {
+    func getattr(inode: Inode, handle: UInt64?) async throws -> AttributeReply {
+        try await run("getattr \(inode)") {
+            let record = try await catalog.item(try catalog.id(of: inode))
+            return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: options.kernelCacheTimeout)
+        }
+    }
+
+    /// chmod and chown are accepted and ignored (Box has no owners or modes; refusing them would make
+    /// `cp -p`, `rsync -a` and `tar x` fail); truncate stages the file; utimens sets Box's content time.
+    func setattr(inode: Inode, changes: AttributeChanges) async throws -> AttributeReply {
+        try await run("setattr \(inode)") {
+            let id = try catalog.id(of: inode)
+            var record = try await catalog.item(id)
+            if let size = changes.size {
+                try ensureWritable()
+                guard record.kind == .file else { throw FileSystemError.isDirectory }
+                try await truncate(inode: inode, record: record, to: Int64(size), handle: changes.handle)
+                record = try await catalog.item(id)
+            }
+            if let change = changes.modificationTime {
+                try ensureWritable()
+                let mtime: Date = switch change {
+                case .now: Date()
+                case .time(let time): time.date
+                }
+                record = try await setModificationTime(of: record, inode: inode, to: mtime)
+            }
+            return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: options.kernelCacheTimeout)
+        }
+    }
+
+    /// What `stat` shows for a record: Box's size (or the staged size while the file is written), its content
+    /// time as mtime, and the mount's ownership and modes.
+    func attributes(of record: ItemRecord, inode: Inode) throws -> FileAttributes {
+        let mtime = FileTime(record.contentModifiedAt ?? record.modifiedAt ?? record.createdAt ?? Date(timeIntervalSince1970: 0))
+        let ctime = FileTime(record.modifiedAt ?? record.contentModifiedAt ?? Date(timeIntervalSince1970: 0))
+        switch record.kind {
+        case .folder:
+            return FileAttributes(
+                inode: inode, type: .directory, permissions: options.folderPermissions, size: 4096, linkCount: 2,
+                uid: options.uid, gid: options.gid, accessTime: mtime, modificationTime: mtime, changeTime: ctime)
+        case .file:
+            let size = try writers.content(of: inode)?.size() ?? record.size
+            return FileAttributes(
+                inode: inode, type: .regular, permissions: options.filePermissions, size: UInt64(max(0, size)),
+                uid: options.uid, gid: options.gid, accessTime: mtime, modificationTime: mtime, changeTime: ctime)
+        }
+    }
+
+    /// The reply that hands `record` to the kernel, counting the lookup.
+    func entry(for record: ItemRecord) throws -> EntryReply {
+        let inode = try catalog.inode(of: record.id)
+        lookups.remember(inode)
+        return EntryReply(
+            attributes: try attributes(of: record, inode: inode),
+            attributeTimeout: options.kernelCacheTimeout, entryTimeout: options.kernelCacheTimeout)
+    }
+
+    private func setModificationTime(of record: ItemRecord, inode: Inode, to mtime: Date) async throws -> ItemRecord {
+        var updated = record
+        updated.contentModifiedAt = mtime
+        writers.content(of: inode)?.modificationTime = mtime
+        if localChanges.record(for: record.id) != nil || writers.isOpen(inode) || record.kind == .folder {
+            // Not on Box yet (or Box keeps no folder times): the upload carries the time.
+            if record.kind == .file { localChanges.set(updated) }
+            try catalog.store.upsert(updated)
+            return updated
+        }
+        let result = try await client.update(
+            record.id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime, ifMatch: nil)
+        let fresh = result.record(fetchedAt: Date(), parentOverride: record.parentID)
+        try catalog.store.upsert(fresh)
+        return fresh
+    }
+}

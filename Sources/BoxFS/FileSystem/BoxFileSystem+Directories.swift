@@ -1,0 +1,91 @@
+import Cache
+import Foundation
+
+extension BoxFileSystem {
+    func lookup(parent: Inode, name: String) async throws -> EntryReply {
+        try await run("lookup \(name) in \(parent)") {
+            let folder = try await folderID(of: parent)
+            return try entry(for: try await catalog.lookup(name, in: folder))
+        }
+    }
+
+    func opendir(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
+        try await run("opendir \(inode)") {
+            let id = try await folderID(of: inode)
+            let parentInode: Inode
+            if id == catalog.rootID {
+                parentInode = inode
+            } else {
+                parentInode = try catalog.inode(of: try await catalog.item(id).parentID ?? catalog.rootID)
+            }
+            var entries: [DirectoryHandle.Entry] = [
+                .init(name: ".", inode: inode, record: nil, kind: .folder),
+                .init(name: "..", inode: parentInode, record: nil, kind: .folder),
+            ]
+            for child in try await catalog.children(of: id) {
+                entries.append(.init(name: child.name, inode: try catalog.inode(of: child.id), record: child, kind: child.kind))
+            }
+            return OpenReply(handle: directories.insert(DirectoryHandle(inode: inode, entries: entries)), keepCache: false)
+        }
+    }
+
+    func readdir(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) async throws -> [DirectoryEntry] {
+        try await run("readdir \(inode)") {
+            let listing = try directories.get(handle)
+            guard offset < listing.entries.count else { return [] }
+            let slice = listing.entries[Int(offset)..<min(listing.entries.count, Int(offset) + limit)]
+            return try slice.map { item in
+                let type: FileType = item.kind == .folder ? .directory : .regular
+                guard plus else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
+                // Readdirplus answers attributes too, so `ls -l` needs no lookup per name. "." and ".." carry
+                // their own attributes but the kernel ignores (and the bridge forgets) them.
+                let record = try item.record ?? catalog.store.item(try catalog.id(of: item.inode))
+                guard let record else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
+                lookups.remember(item.inode)
+                return DirectoryEntry(name: item.name, entry: EntryReply(
+                    attributes: try attributes(of: record, inode: item.inode),
+                    attributeTimeout: options.kernelCacheTimeout, entryTimeout: options.kernelCacheTimeout))
+            }
+        }
+    }
+
+    func releasedir(inode: Inode, handle: UInt64) async throws {
+        directories.remove(handle)
+    }
+
+    func mkdir(parent: Inode, name: String, mode: mode_t, context: RequestContext) async throws -> EntryReply {
+        try await run("mkdir \(name) in \(parent)") {
+            try ensureWritable()
+            try NameRules.validate(name)
+            let folder = try await folderID(of: parent)
+            if try await catalog.conflictingChild(named: name, in: folder) != nil { throw FileSystemError.exists }
+            let created = try await client.createFolder(named: name, in: folder)
+            let record = created.record(fetchedAt: Date(), parentOverride: folder)
+            try catalog.store.upsert(record)
+            // A new folder is empty: record its listing so the first `ls` or lookup inside needs no call.
+            try catalog.store.replaceListing(of: record.id, with: [], at: Date())
+            return try entry(for: record)
+        }
+    }
+
+    func rmdir(parent: Inode, name: String) async throws {
+        try await run("rmdir \(name) in \(parent)") {
+            try ensureWritable()
+            let folder = try await folderID(of: parent)
+            let record = try await catalog.lookup(name, in: folder)
+            guard record.kind == .folder else { throw FileSystemError.notDirectory }
+            if try await !catalog.children(of: record.id).isEmpty { throw FileSystemError.notEmpty }
+            // Not recursive: if Box knows of children we don't, it refuses (folder_not_empty → ENOTEMPTY).
+            try await client.delete(record.id, kind: .folder, ifMatch: nil)
+            try catalog.store.remove(record.id)
+        }
+    }
+
+    /// The folder id behind a directory inode (ENOTDIR for files).
+    func folderID(of inode: Inode) async throws -> ItemID {
+        let id = try catalog.id(of: inode)
+        if id == catalog.rootID { return id }
+        guard try await catalog.item(id).kind == .folder else { throw FileSystemError.notDirectory }
+        return id
+    }
+}

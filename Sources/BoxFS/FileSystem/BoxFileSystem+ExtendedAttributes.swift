@@ -1,0 +1,55 @@
+import Cache
+import Foundation
+
+/// Box metadata as read-only extended attributes, so scripts can verify uploads (`user.box.sha1`) or find an
+/// item in the web UI (`user.box.id`) with getfattr.
+extension BoxFileSystem {
+    enum BoxAttribute: String, CaseIterable {
+        case id = "user.box.id"
+        case sha1 = "user.box.sha1"
+        case etag = "user.box.etag"
+        case version = "user.box.version"
+        /// "1" while the file has changes on their way to Box.
+        case pending = "user.box.pending"
+
+        func value(of record: ItemRecord, pending: Bool) -> String? {
+            switch self {
+            case .id: record.isProvisional ? nil : record.id.rawValue
+            case .sha1: pending ? nil : record.sha1
+            case .etag: record.etag
+            case .version: pending ? nil : record.fileVersionID
+            case .pending: record.kind == .file ? (pending ? "1" : "0") : nil
+            }
+        }
+    }
+
+    func getxattr(inode: Inode, name: String) async throws -> [UInt8] {
+        try await run("getxattr \(name)") {
+            guard let attribute = BoxAttribute(rawValue: name) else { throw FUSEError.noAttribute }
+            let (record, pending) = try await current(inode)
+            guard let value = attribute.value(of: record, pending: pending) else { throw FUSEError.noAttribute }
+            return Array(value.utf8)
+        }
+    }
+
+    func listxattr(inode: Inode) async throws -> [String] {
+        try await run("listxattr") {
+            let (record, pending) = try await current(inode)
+            return BoxAttribute.allCases.filter { $0.value(of: record, pending: pending) != nil }.map(\.rawValue)
+        }
+    }
+
+    func setxattr(inode: Inode, name: String, value: [UInt8], flags: ExtendedAttributeFlags) async throws {
+        throw FUSEError.notSupported
+    }
+
+    func removexattr(inode: Inode, name: String) async throws {
+        throw FUSEError.notSupported
+    }
+
+    private func current(_ inode: Inode) async throws -> (ItemRecord, pending: Bool) {
+        let record = try await catalog.item(try catalog.id(of: inode))
+        let pending = localChanges.record(for: record.id) != nil || writers.isOpen(inode)
+        return (record, pending)
+    }
+}

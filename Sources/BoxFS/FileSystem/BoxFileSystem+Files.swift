@@ -1,0 +1,191 @@
+import Cache
+import Foundation
+
+extension BoxFileSystem {
+    func open(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
+        try await run("open \(inode)") {
+            let record = try await catalog.item(try catalog.id(of: inode))
+            guard record.kind == .file else { throw FileSystemError.isDirectory }
+            let handle: FileHandle
+            if flags.isWritable {
+                try ensureWritable()
+                let content = try await stage(inode: inode, record: record, truncate: flags.truncate)
+                handle = FileHandle(inode: inode, writable: true, source: .staged(content), window: window())
+            } else {
+                handle = FileHandle(inode: inode, writable: false, source: try await readSource(inode: inode, record: record), window: window())
+            }
+            return OpenReply(handle: files.insert(handle))
+        }
+    }
+
+    func create(parent: Inode, name: String, mode: mode_t, flags: OpenFlags, context: RequestContext) async throws -> CreateReply {
+        try await run("create \(name) in \(parent)") {
+            try ensureWritable()
+            try NameRules.validate(name)
+            let folder = try await folderID(of: parent)
+            if try await catalog.conflictingChild(named: name, in: folder) != nil { throw FileSystemError.exists }
+            // The file exists here at once and reaches Box when it is closed (see Upload/).
+            let now = Date()
+            let record = ItemRecord(
+                id: .provisional(), parentID: folder, name: name, kind: .file, size: 0,
+                contentModifiedAt: now, modifiedAt: now, createdAt: now, fetchedAt: now)
+            try catalog.store.upsert(record)
+            localChanges.set(record)
+            let inode = try catalog.inode(of: record.id)
+            let content = try writers.attach(inode) {
+                StagedContent(file: try newStagingFile(), baseETag: nil, dirty: true)
+            }
+            let handle = FileHandle(inode: inode, writable: true, source: .staged(content), window: window())
+            return CreateReply(entry: try entry(for: record), open: OpenReply(handle: files.insert(handle)))
+        }
+    }
+
+    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8] {
+        try await run("read \(inode)") {
+            try await files.get(handle).read(offset: Int64(offset), length: size)
+        }
+    }
+
+    func write(inode: Inode, handle: UInt64, offset: UInt64, data: [UInt8]) async throws -> Int {
+        try await run("write \(inode)") {
+            guard let content = try files.get(handle).staged else { throw FileSystemError.badHandle }
+            try content.write(data, at: Int64(offset))
+            return data.count
+        }
+    }
+
+    /// Nothing to do per close(2): the upload starts when the last descriptor is gone (release), so a
+    /// process that dup()s or forks doesn't upload half-written files.
+    func flush(inode: Inode, handle: UInt64, lockOwner: UInt64) async throws {}
+
+    func release(inode: Inode, handle: UInt64, flags: OpenFlags) async throws {
+        try await run("release \(inode)") {
+            guard let released = files.remove(handle), released.writable else { return }
+            if let content = writers.detach(inode) { try await commit(content, inode: inode) }
+        }
+    }
+
+    /// Makes the staged data durable here and waits for uploads of earlier closes of the file; an open file's
+    /// own changes go to Box when it is closed.
+    func fsync(inode: Inode, handle: UInt64, dataOnly: Bool) async throws {
+        try await run("fsync \(inode)") {
+            try files.get(handle).staged?.sync()
+            await uploads.waitUntilUploaded(inode)
+        }
+    }
+
+    /// Truncation outside an open writer (truncate(1), or O_TRUNC handled by setattr) stages and commits at once.
+    func truncate(inode: Inode, record: ItemRecord, to size: Int64, handle: UInt64?) async throws {
+        if let content = writers.content(of: inode) {
+            try content.truncate(to: size)
+            return
+        }
+        let content = try await stage(inode: inode, record: record, truncate: size == 0)
+        try content.truncate(to: size)
+        if let last = writers.detach(inode) { try await commit(last, inode: inode) }
+    }
+
+    // MARK: - Staging and committing
+
+    /// The staged content writers of `inode` share, created from the newest content on first open.
+    private func stage(inode: Inode, record: ItemRecord, truncate: Bool) async throws -> StagedContent {
+        if let existing = writers.content(of: inode) {
+            let content = writers.attach(inode) { existing }
+            if truncate { try content.truncate(to: 0) }
+            return content
+        }
+        let file = try newStagingFile()
+        let pending = await uploads.pendingContent(of: inode)
+        do {
+            if !truncate { try await fill(file, inode: inode, record: record, pendingPath: pending) }
+        } catch {
+            try? staging.remove(path: file.path)
+            throw error
+        }
+        // If-Match protects against overwriting a change made on Box while the file was open here, but our
+        // own uploads still queued would trip it, so it's only used when the content came from Box.
+        let base = pending == nil && !record.isProvisional ? record.etag : nil
+        return writers.attach(inode) { StagedContent(file: file, baseETag: base, dirty: truncate) }
+    }
+
+    private func fill(_ file: StagingFile, inode: Inode, record: ItemRecord, pendingPath: String?) async throws {
+        if let pendingPath {
+            let source = try staging.open(path: pendingPath)
+            try copy(from: source, to: file)
+            return
+        }
+        guard record.size > 0, !record.isProvisional else { return }
+        let version = record.versionKey
+        let blockSize = Int64(fetcher.blockSize)
+        var offset: Int64 = 0
+        var index = 0
+        while offset < record.size {
+            let bytes = try await fetcher.block(BlockKey(item: record.id, version: version, index: index), fileSize: record.size)
+            try bytes.withUnsafeBytes { try file.write($0, at: offset) }
+            offset += blockSize
+            index += 1
+        }
+    }
+
+    private func copy(from source: StagingFile, to destination: StagingFile) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: Int64 = 0
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try source.read(into: $0, at: offset) }
+            if count == 0 { break }
+            try buffer.withUnsafeBytes { try destination.write(UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: offset) }
+            offset += Int64(count)
+        }
+    }
+
+    /// Hands the last writer's content to the upload queue (journaled before this returns).
+    private func commit(_ content: StagedContent, inode: Inode) async throws {
+        guard content.isDirty else {
+            try? staging.remove(path: content.path)
+            return
+        }
+        let id = try catalog.id(of: inode)
+        guard var record = try localChanges.record(for: id) ?? catalog.store.item(id) else {
+            // Deleted while open: like an unlinked file, its data goes with the last descriptor.
+            try? staging.remove(path: content.path)
+            return
+        }
+        guard let parent = record.parentID else { throw FileSystemError.notFound }
+        try content.sync()
+        let size = try content.size()
+        let mtime = content.modificationTime ?? Date()
+        record.size = size
+        record.contentModifiedAt = mtime
+        record.fetchedAt = Date()
+        localChanges.set(record)
+        try catalog.store.upsert(record)
+        let target: Cache.UploadTarget = record.isProvisional
+            ? .newFile(parent: parent, name: record.name)
+            : .newVersion(of: id, baseETag: content.baseETag)
+        try await uploads.enqueue(inode: inode, stagingPath: content.path, target: target, size: size, mtime: mtime)
+    }
+
+    private func readSource(inode: Inode, record: ItemRecord) async throws -> FileHandle.Source {
+        if let content = writers.content(of: inode) { return .staged(content) }
+        if let pending = await uploads.pendingContent(of: inode) {
+            return .staged(StagedContent(file: try staging.open(path: pending), baseETag: nil, dirty: false))
+        }
+        if record.isProvisional { throw FileSystemError.notFound }
+        return .remote(VersionReader(item: record.id, version: record.versionKey, size: record.size, fetcher: fetcher))
+    }
+
+    private func newStagingFile() throws -> StagingFile {
+        do { return try staging.create() } catch { throw FileSystemError.localIO("cannot create a staging file: \(error)") }
+    }
+
+    private func window() -> ReadAheadWindow {
+        ReadAheadWindow(initial: options.readAheadInitial, maximum: options.readAheadMaximum)
+    }
+}
+
+extension ItemRecord {
+    /// What cached blocks of this file are keyed by: the version id, which changes with every upload.
+    /// Without a version id (Box always sends one when asked) the content hash stands in, marked so it isn't
+    /// passed to Box as a version.
+    var versionKey: String { fileVersionID ?? "sha1:" + (sha1 ?? etag ?? "") }
+}

@@ -1,0 +1,94 @@
+import Cache
+import Foundation
+import Logging
+
+/// Box as a POSIX filesystem: the ``FUSEOperations`` the FUSE session calls.
+///
+/// The parts, as in mountpoint-s3: the ``ItemCatalog`` answers names and attributes (the metadata store plus
+/// Box), readers go through the ``BlockFetcher`` and block cache with read-ahead, writers stage locally and the
+/// ``UploadQueue`` puts closed files on Box. The operations themselves are split by concern across the
+/// `BoxFileSystem+*.swift` files; every one runs through ``run(_:_:)`` so errors reach the kernel as exactly
+/// one errno, chosen in ``ErrnoMapping``.
+final class BoxFileSystem: FUSEOperations, Sendable {
+    let catalog: ItemCatalog
+    let client: BoxClient
+    let fetcher: BlockFetcher
+    let staging: StagingArea
+    let uploads: UploadQueue
+    let options: FileSystemOptions
+    let logger: Logger
+    let lookups = LookupCounts()
+    let localChanges: LocalChanges
+    let files = HandleTable<FileHandle>()
+    let directories = HandleTable<DirectoryHandle>()
+    let writers = OpenWriters()
+    let quota: QuotaCache
+
+    init(store: MetadataStore, blockCache: BlockCache, staging: StagingArea, client: BoxClient,
+         options: FileSystemOptions, logger: Logger) {
+        let localChanges = LocalChanges()
+        self.localChanges = localChanges
+        self.catalog = ItemCatalog(store: store, client: client, ttl: options.metadataTTL, localChanges: localChanges, logger: logger)
+        self.client = client
+        self.staging = staging
+        self.options = options
+        self.logger = logger
+        self.quota = QuotaCache(client: client)
+        self.fetcher = BlockFetcher(cache: blockCache, memoryBudget: options.readAheadMemory, logger: logger) {
+            item, version, range in
+            try await client.download(
+                item, range: range.lowerBound...(range.upperBound - 1), version: version.hasPrefix("sha1:") ? nil : version)
+        }
+        let uploader = Uploader(store: store, client: client, localChanges: localChanges, logger: logger)
+        let writers = self.writers
+        self.uploads = UploadQueue(
+            store: store, staging: staging, uploader: uploader, parallelUploads: options.parallelUploads,
+            logger: logger
+        ) { inode in
+            // Box now has the newest content, unless someone is writing the file again right now.
+            guard !writers.isOpen(inode), let id = try? store.itemID(for: inode) else { return }
+            localChanges.remove(id)
+        }
+    }
+
+    /// Re-queues uploads a previous run left in the journal, restoring their local records first.
+    func resumeUploads() async throws {
+        for entry in try catalog.store.uploads() {
+            let id: ItemID? = switch entry.target {
+            case .newVersion(let id, _): id
+            case .newFile(let parent, let name): try catalog.store.child(of: parent, named: name)?.id
+            }
+            if let id, var record = try catalog.store.item(id) {
+                record.size = entry.size
+                localChanges.set(record)
+            }
+        }
+        try await uploads.replayJournal()
+    }
+
+    /// Runs one operation, turning any error into the errno the kernel gets.
+    func run<T>(_ operation: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw ErrnoMapping.map(error, operation: operation(), logger: logger)
+        }
+    }
+
+    func initialize(_ connection: inout FUSEConnection) {
+        // Parallel reads feed the block fetcher's parallel range downloads; readdirplus saves a lookup per name.
+        connection.wanted.formUnion(connection.capable.intersection([
+            .asyncRead, .readdirPlus, .readdirPlusAuto, .atomicOpenTruncate, .parallelDirectoryOperations,
+        ]))
+        // No writeback cache: writes must reach the staging file in order, and close() must see them all.
+        connection.wanted.subtract(.writebackCache)
+    }
+
+    func forget(inode: Inode, lookups count: UInt64) {
+        lookups.forget(inode, lookups: count)
+    }
+
+    func ensureWritable() throws {
+        if options.readOnly { throw FileSystemError.readOnly }
+    }
+}

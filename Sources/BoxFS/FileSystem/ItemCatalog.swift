@@ -1,0 +1,121 @@
+import Cache
+import Foundation
+import Logging
+
+/// The filesystem's view of Box metadata: answers lookups, listings and attributes from the metadata store while
+/// they are fresh, and refreshes them from Box when they are not.
+///
+/// Whole listings are the unit of freshness: one `GET /folders/{id}/items` (a page per 1,000 entries) answers
+/// every lookup and `stat` in that folder for `ttl`, which is what keeps `ls -l`, `find`, `rsync` and `tar` at a
+/// handful of API calls per folder instead of one per name. Events (see `Events/`) shorten the staleness by
+/// invalidating listings as Box reports changes.
+final class ItemCatalog: Sendable {
+    let store: MetadataStore
+    let client: BoxClient
+    /// How long a fetched listing or item answers without asking Box again.
+    let ttl: TimeInterval
+    let localChanges: LocalChanges
+    private let loads: ListingLoads
+    private let logger: Logger
+
+    init(store: MetadataStore, client: BoxClient, ttl: TimeInterval, localChanges: LocalChanges, logger: Logger) {
+        self.store = store
+        self.localChanges = localChanges
+        self.client = client
+        self.ttl = ttl
+        self.loads = ListingLoads()
+        self.logger = logger
+    }
+
+    var rootID: ItemID { store.rootFolderID }
+
+    /// The item behind `inode`; throws ``FileSystemError/staleInode(_:)`` for numbers the store never issued.
+    func id(of inode: Inode) throws -> ItemID {
+        guard let id = try store.itemID(for: inode) else { throw FileSystemError.staleInode(inode) }
+        return id
+    }
+
+    func inode(of id: ItemID) throws -> Inode { try store.inode(for: id) }
+
+    /// The current record of `id`, refreshed from Box if older than the TTL.
+    func item(_ id: ItemID) async throws -> ItemRecord {
+        if let local = localChanges.record(for: id) { return local }
+        let cached = try store.item(id)
+        if let cached, isFresh(cached.fetchedAt) { return cached }
+        if id == rootID {
+            let record = try await client.folder(id).record(fetchedAt: Date(), parentOverride: nil)
+            try store.upsert(record)
+            return record
+        }
+        do {
+            let fetched = cached?.kind == .folder ? try await client.folder(id) : try await client.file(id)
+            let record = fetched.record(fetchedAt: Date())
+            try store.upsert(record)
+            return record
+        } catch let error as BoxAPIError where error.isNotFound {
+            try store.remove(id)
+            throw FileSystemError.notFound
+        }
+    }
+
+    /// The child of `parent` named exactly `name`.
+    ///
+    /// Box compares names case-insensitively, but a POSIX directory doesn't: "Readme" does not find "README"
+    /// (creating it fails with EEXIST instead, as Box would refuse it).
+    func lookup(_ name: String, in parent: ItemID) async throws -> ItemRecord {
+        try await ensureListing(of: parent)
+        guard let child = try store.child(of: parent, named: name), child.name == name else {
+            throw FileSystemError.notFound
+        }
+        return child
+    }
+
+    /// The child whose name matches `name` case-insensitively, if any: what Box would call a name conflict.
+    func conflictingChild(named name: String, in parent: ItemID) async throws -> ItemRecord? {
+        try await ensureListing(of: parent)
+        return try store.child(of: parent, named: name)
+    }
+
+    /// Every child of `folder`, from a fresh listing.
+    func children(of folder: ItemID) async throws -> [ItemRecord] {
+        try await ensureListing(of: folder)
+        return try store.children(of: folder)
+    }
+
+    /// Forgets that the listing of `folder` is fresh, so the next lookup asks Box.
+    func invalidateListing(of folder: ItemID) {
+        do { try store.invalidateListing(folder) } catch { logger.warning("could not invalidate \(folder): \(error)") }
+    }
+
+    private func isFresh(_ fetchedAt: Date?) -> Bool {
+        guard let fetchedAt else { return false }
+        return Date().timeIntervalSince(fetchedAt) < ttl
+    }
+
+    private func ensureListing(of folder: ItemID) async throws {
+        if isFresh(try store.listingFetchedAt(folder)) { return }
+        try await loads.load(folder) { [store, client, localChanges] in
+            let fetchedAt = Date()
+            let entries = try await client.folderItems(folder)
+            try store.replaceListing(
+                of: folder, with: entries.map { $0.record(fetchedAt: fetchedAt, parentOverride: folder) }, at: fetchedAt)
+            // Files whose newest state is still on its way to Box keep their local record (and their place).
+            try store.upsert(localChanges.records(in: folder))
+        }
+    }
+}
+
+/// Single-flight listing fetches: concurrent lookups in one stale folder share one fetch.
+///
+/// An actor because it owns the table of fetches in flight; the fetches run outside it.
+private actor ListingLoads {
+    private var running: [ItemID: Task<Void, Error>] = [:]
+
+    func load(_ folder: ItemID, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        if let task = running[folder] { return try await task.value }
+        let task = Task { try await body() }
+        running[folder] = task
+        defer { running[folder] = nil }
+        try await task.value
+    }
+}

@@ -1,0 +1,65 @@
+import Cache
+import Foundation
+
+/// The local, not-yet-uploaded content of one file while it is open for writing: a staging file shared by all
+/// handles writing the inode. The last writer's release hands it to the upload queue.
+final class StagedContent: @unchecked Sendable {
+    let file: StagingFile
+    /// The etag of the version the content started from, for `If-Match` on upload (nil for new files).
+    let baseETag: String?
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var writers = 0
+    private var dirty: Bool
+    private var explicitMtime: Date?
+
+    init(file: StagingFile, baseETag: String?, dirty: Bool) {
+        self.file = file
+        self.baseETag = baseETag
+        self.dirty = dirty
+    }
+
+    var path: String { file.path }
+    var isDirty: Bool { lock.withLock { dirty } }
+
+    func addWriter() { lock.withLock { writers += 1 } }
+
+    /// Returns true when this was the last writer.
+    func removeWriter() -> Bool { lock.withLock { writers -= 1; return writers == 0 } }
+
+    func size() throws -> Int64 { try wrap { try file.size() } }
+
+    func read(offset: Int64, length: Int) throws -> [UInt8] {
+        try wrap {
+            var buffer = [UInt8](repeating: 0, count: length)
+            let count = try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
+            buffer.removeSubrange(count...)
+            return buffer
+        }
+    }
+
+    func write(_ bytes: [UInt8], at offset: Int64) throws {
+        try wrap { try bytes.withUnsafeBytes { try file.write($0, at: offset) } }
+        lock.withLock { dirty = true }
+    }
+
+    func truncate(to size: Int64) throws {
+        try wrap { try file.truncate(to: size) }
+        lock.withLock { dirty = true }
+    }
+
+    func sync() throws { try wrap { try file.sync() } }
+
+    func markDirty() { lock.withLock { dirty = true } }
+
+    /// The mtime a `utimens` set while the file was open (`cp -p` sets it before closing); it wins over the
+    /// time of the last write.
+    var modificationTime: Date? {
+        get { lock.withLock { explicitMtime } }
+        set { lock.withLock { explicitMtime = newValue } }
+    }
+
+    private func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw FileSystemError.localIO("\(file.path): \(error)") }
+    }
+}

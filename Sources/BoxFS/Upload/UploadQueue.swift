@@ -1,0 +1,168 @@
+import Cache
+import Foundation
+import Logging
+
+/// Uploads closed files to Box in the background, durably: every upload is in the SQLite journal (with its
+/// staging file) before `close(2)` returns, runs with bounded parallelism, is retried with backoff until Box
+/// takes it, and is replayed after a crash or reboot. Uploads of one file run in order; a queued upload made
+/// obsolete by a newer close of the same file is dropped without touching the network.
+///
+/// An actor: it owns the per-inode queues and the table of newest local content, which lookups and reads
+/// consult; the uploads themselves run in tasks outside it.
+actor UploadQueue {
+    private let store: MetadataStore
+    private let staging: StagingArea
+    private let uploader: Uploader
+    private let logger: Logger
+    private let slots: AsyncSemaphore
+    private let maximumBackoff: Duration
+    /// Told when an inode has no uploads left, so the filesystem can let Box's record be the truth again.
+    private let settled: @Sendable (Inode) -> Void
+
+    /// Uploads waiting or running, oldest first, per inode.
+    private var queues: [Inode: [UploadJournalEntry]] = [:]
+    private var workers: [Inode: Task<Void, Never>] = [:]
+    /// The staging file holding the newest content of an inode until Box has it.
+    private var newestContent: [Inode: String] = [:]
+    private var waiters: [Inode: [CheckedContinuation<Void, Never>]] = [:]
+
+    init(store: MetadataStore, staging: StagingArea, uploader: Uploader, parallelUploads: Int,
+         maximumBackoff: Duration = .seconds(300), logger: Logger, settled: @escaping @Sendable (Inode) -> Void) {
+        self.settled = settled
+        self.store = store
+        self.staging = staging
+        self.uploader = uploader
+        self.slots = AsyncSemaphore(parallelUploads)
+        self.maximumBackoff = maximumBackoff
+        self.logger = logger
+    }
+
+    /// The staging file holding content of `inode` that Box doesn't have yet, if any.
+    func pendingContent(of inode: Inode) -> String? { newestContent[inode] }
+
+    /// Number of uploads waiting or running.
+    var pendingCount: Int { queues.values.reduce(0) { $0 + $1.count } }
+
+    /// Journals the staging file as the newest content of `inode` (an upload to `target`) and schedules it.
+    /// When this returns, the data survives a crash.
+    func enqueue(inode: Inode, stagingPath: String, target: Cache.UploadTarget, size: Int64, mtime: Date) throws {
+        let entry = try store.addUpload(
+            stagingPath: stagingPath, target: target, size: size,
+            mtimeNanoseconds: Int64(mtime.timeIntervalSince1970 * 1e9))
+        schedule(entry, for: inode)
+    }
+
+    /// Re-schedules what the journal holds from an earlier run. Entries whose staging file is gone can't be
+    /// uploaded; they are logged and dropped.
+    func replayJournal() throws {
+        for entry in try store.uploads() {
+            guard FileManager.default.fileExists(atPath: entry.stagingPath) else {
+                logger.error("upload \(entry.id): staging file \(entry.stagingPath) is missing; dropping the entry")
+                try store.removeUpload(entry.id)
+                continue
+            }
+            guard let inode = try inode(for: entry.target) else {
+                logger.error("upload \(entry.id): its file is no longer in the cache; keeping \(entry.stagingPath)")
+                continue
+            }
+            logger.notice("resuming upload \(entry.id) of \(entry.size) bytes from \(entry.stagingPath)")
+            schedule(entry, for: inode)
+        }
+    }
+
+    /// Returns when every upload of `inode` queued so far is on Box (fsync(2)).
+    func waitUntilUploaded(_ inode: Inode) async {
+        guard queues[inode] != nil else { return }
+        await withCheckedContinuation { waiters[inode, default: []].append($0) }
+    }
+
+    /// Returns when the queue is empty (unmount), or after `timeout`, whichever comes first.
+    func drain(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !queues.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return queues.isEmpty
+    }
+
+    /// Drops queued (not running) uploads of an inode whose file was deleted; the running one finishes and is
+    /// then found to have no target.
+    func discard(_ inode: Inode) {
+        guard var queue = queues[inode], queue.count > 1 else { return }
+        for entry in queue.dropFirst() { forget(entry) }
+        queue.removeSubrange(1...)
+        queues[inode] = queue
+        newestContent[inode] = nil
+    }
+
+    // MARK: - Scheduling
+
+    private func schedule(_ entry: UploadJournalEntry, for inode: Inode) {
+        var queue = queues[inode] ?? []
+        // A waiting upload of older content is pointless now; the running one (index 0) can't be recalled.
+        if queue.count > 1 {
+            for obsolete in queue[1...] { forget(obsolete) }
+            queue.removeSubrange(1...)
+        }
+        queue.append(entry)
+        queues[inode] = queue
+        newestContent[inode] = entry.stagingPath
+        if workers[inode] == nil {
+            workers[inode] = Task { await self.work(on: inode) }
+        }
+    }
+
+    private func work(on inode: Inode) async {
+        while let entry = queues[inode]?.first {
+            await slots.wait()
+            await uploadUntilDone(entry, inode: inode)
+            await slots.signal()
+            queues[inode]?.removeFirst()
+            if queues[inode]?.isEmpty == true { queues[inode] = nil }
+        }
+        workers[inode] = nil
+        settled(inode)
+        for waiter in waiters.removeValue(forKey: inode) ?? [] { waiter.resume() }
+    }
+
+    private func uploadUntilDone(_ entry: UploadJournalEntry, inode: Inode) async {
+        var backoff = Duration.seconds(1)
+        var current = entry
+        while true {
+            do {
+                current.state = .uploading
+                _ = try? store.updateUpload(current)
+                try await uploader.upload(current, inode: inode)
+                forget(current)
+                return
+            } catch {
+                current.attempts += 1
+                current.state = .failed
+                current.lastError = String(describing: error)
+                _ = try? store.updateUpload(current)
+                logger.warning(
+                    "upload of inode \(inode) failed (attempt \(current.attempts)); data stays staged in \(current.stagingPath), retrying in \(backoff): \(error)")
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, maximumBackoff)
+            }
+        }
+    }
+
+    /// Removes a finished or obsolete entry and its staging file. Every entry has a staging file of its own
+    /// (a later write to the same file stages a copy), so nothing else needs it; open readers keep their fd.
+    private func forget(_ entry: UploadJournalEntry) {
+        do { try store.removeUpload(entry.id) } catch { logger.error("could not clear upload \(entry.id): \(error)") }
+        try? staging.remove(path: entry.stagingPath)
+        for (inode, path) in newestContent where path == entry.stagingPath { newestContent[inode] = nil }
+    }
+
+    private func inode(for target: Cache.UploadTarget) throws -> Inode? {
+        switch target {
+        case .newVersion(let id, _):
+            return try store.inode(for: id)
+        case .newFile(let parent, let name):
+            guard let record = try store.child(of: parent, named: name) else { return nil }
+            return try store.inode(for: record.id)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Cache
+import Foundation
+import Logging
+
+/// Performs one journaled upload and records what Box answered.
+///
+/// The target is resolved when the upload runs, not when it was queued: a file renamed or moved while its
+/// upload waited is uploaded under its new name, a file deleted meanwhile isn't uploaded at all, and a file
+/// created through the mount becomes a new Box file whose id replaces the provisional one.
+struct Uploader: Sendable {
+    let store: MetadataStore
+    let client: BoxClient
+    let localChanges: LocalChanges
+    let logger: Logger
+
+    func upload(_ entry: UploadJournalEntry, inode: Inode) async throws {
+        guard let id = try store.itemID(for: inode), let record = try localChanges.record(for: id) ?? store.item(id) else {
+            logger.info("not uploading \(entry.stagingPath): its file was deleted before the upload ran")
+            return
+        }
+        guard let parent = record.parentID else { throw FileSystemError.notFound }
+        let mtime = record.contentModifiedAt ?? Date(timeIntervalSince1970: Double(entry.mtimeNanoseconds) / 1e9)
+        let uploaded: BoxItem
+        if record.isProvisional {
+            uploaded = try await uploadNewFile(record, parent: parent, entry: entry, mtime: mtime)
+            try store.rekey(record.id, to: uploaded.id)
+            localChanges.rekey(record.id, to: uploaded.id)
+        } else {
+            uploaded = try await uploadNewVersion(record, parent: parent, entry: entry, mtime: mtime)
+        }
+        try await applyResult(uploaded, inode: inode, uploadedMtime: mtime)
+        logger.info("uploaded \(record.name) (\(entry.size) bytes) as \(uploaded.id) version \(uploaded.fileVersionID ?? "?")")
+    }
+
+    private func uploadNewFile(_ record: ItemRecord, parent: ItemID, entry: UploadJournalEntry, mtime: Date)
+        async throws -> BoxItem
+    {
+        do {
+            return try await client.upload(
+                name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+        } catch BoxAPIError.nameConflict(let existing?, _) where existing.type == "file" {
+            // Someone created the same name on Box since we looked: a close() of ours is the newer write, so it
+            // becomes the next version of that file (the other content stays in Box's version history).
+            logger.notice("\(record.name) appeared on Box meanwhile; uploading ours as its new version")
+            return try await client.uploadVersion(
+                of: existing.id, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime, ifMatch: nil)
+        }
+    }
+
+    private func uploadNewVersion(_ record: ItemRecord, parent: ItemID, entry: UploadJournalEntry, mtime: Date)
+        async throws -> BoxItem
+    {
+        let baseETag: String? = if case .newVersion(_, let etag) = entry.target { etag } else { nil }
+        do {
+            return try await client.uploadVersion(
+                of: record.id, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime, ifMatch: baseETag)
+        } catch BoxAPIError.preconditionFailed {
+            // The file changed on Box after we opened it: keep both rather than overwrite someone's work.
+            let name = ConflictName.make(for: record.name, at: Date())
+            logger.warning("\(record.name) changed on Box while it was open here; saving our version as \(name)")
+            return try await client.upload(
+                name: name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+        } catch BoxAPIError.notFound {
+            // Deleted on Box while open here: the data we hold is the only copy, so it comes back as a new file.
+            logger.warning("\(record.name) was deleted on Box while open here; uploading it again")
+            return try await client.upload(
+                name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+        }
+    }
+
+    /// Records Box's answer. A rename, move, mtime change or delete made here while the upload ran is pushed to
+    /// Box now, so Box ends up where the mount already is.
+    private func applyResult(_ uploaded: BoxItem, inode: Inode, uploadedMtime: Date) async throws {
+        guard let current = try localChanges.record(for: uploaded.id) ?? store.item(uploaded.id) else {
+            logger.info("\(uploaded.name) was deleted here while uploading; deleting it on Box")
+            try await client.delete(uploaded.id, kind: .file, ifMatch: nil)
+            return
+        }
+        var result = uploaded
+        let moved = current.parentID != nil && current.parentID != uploaded.parentID
+        let renamed = current.name != uploaded.name
+        let touched = current.contentModifiedAt.map { abs($0.timeIntervalSince(uploadedMtime)) >= 1 } ?? false
+        if moved || renamed || touched {
+            result = try await client.update(
+                uploaded.id, kind: .file, name: renamed ? current.name : nil, parent: moved ? current.parentID : nil,
+                contentModifiedAt: touched ? current.contentModifiedAt : nil, ifMatch: nil)
+        }
+        let record = result.record(fetchedAt: Date(), parentOverride: current.parentID)
+        try store.upsert(record)
+        if localChanges.record(for: record.id) != nil { localChanges.set(record) }
+    }
+}
+
+/// Names for the copy kept when both sides changed a file.
+enum ConflictName {
+    static func make(for name: String, at date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HHmmss"
+        let stamp = formatter.string(from: date)
+        let ext = (name as NSString).pathExtension
+        let base = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
+        return ext.isEmpty ? "\(base) (conflict \(stamp))" : "\(base) (conflict \(stamp)).\(ext)"
+    }
+}
