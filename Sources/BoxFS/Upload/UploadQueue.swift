@@ -127,15 +127,14 @@ actor UploadQueue {
 
     private func uploadUntilDone(_ entry: UploadJournalEntry, inode: Inode) async {
         var backoff = Duration.seconds(1)
-        var current = entry
         while true {
             do {
-                current.state = .uploading
-                _ = try? store.updateUpload(current)
-                try await uploader.upload(current, inode: inode)
-                forget(current)
+                try await uploader.upload(entry, inode: inode)
+                forget(entry)
                 return
             } catch {
+                // Re-read: the uploader journals chunked-upload progress into the entry as it goes.
+                var current = (try? store.upload(entry.id)) ?? entry
                 current.attempts += 1
                 current.state = .failed
                 current.lastError = String(describing: error)

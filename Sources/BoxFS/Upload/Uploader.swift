@@ -13,7 +13,9 @@ struct Uploader: Sendable {
     let localChanges: LocalChanges
     let logger: Logger
 
-    func upload(_ entry: UploadJournalEntry, inode: Inode) async throws {
+    func upload(_ queued: UploadJournalEntry, inode: Inode) async throws {
+        // The journal's copy is newer than the queue's when an earlier attempt recorded chunked progress.
+        let entry = try store.upload(queued.id) ?? queued
         guard let id = try store.itemID(for: inode), let record = try localChanges.record(for: id) ?? store.item(id) else {
             logger.info("not uploading \(entry.stagingPath): its file was deleted before the upload ran")
             return
@@ -37,7 +39,8 @@ struct Uploader: Sendable {
     {
         do {
             return try await client.upload(
-                name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+                name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime,
+                resuming: resumableProgress(of: entry), onProgress: progressRecorder(for: entry))
         } catch BoxAPIError.nameConflict(let existing?, _) where existing.type == "file" {
             // Someone created the same name on Box since we looked: a close() of ours is the newer write, so it
             // becomes the next version of that file (the other content stays in Box's version history).
@@ -53,7 +56,8 @@ struct Uploader: Sendable {
         let baseETag: String? = if case .newVersion(_, let etag) = entry.target { etag } else { nil }
         do {
             return try await client.uploadVersion(
-                of: record.id, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime, ifMatch: baseETag)
+                of: record.id, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime, ifMatch: baseETag,
+                resuming: resumableProgress(of: entry), onProgress: progressRecorder(for: entry))
         } catch BoxAPIError.preconditionFailed {
             // The file changed on Box after we opened it: keep both rather than overwrite someone's work.
             let name = ConflictName.make(for: record.name, at: Date())
@@ -65,6 +69,26 @@ struct Uploader: Sendable {
             logger.warning("\(record.name) was deleted on Box while open here; uploading it again")
             return try await client.upload(
                 name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+        }
+    }
+
+    /// A chunked upload's progress as the journal kept it, so a retry or a restart sends only missing parts.
+    private func resumableProgress(of entry: UploadJournalEntry) -> ChunkedUploadProgress? {
+        guard let json = entry.partsDoneJSON else { return nil }
+        return try? JSONDecoder().decode(ChunkedUploadProgress.self, from: Data(json.utf8))
+    }
+
+    private func progressRecorder(for entry: UploadJournalEntry) -> BoxClient.ChunkedUploadProgressHandler {
+        { [store, logger] progress in
+            do {
+                guard var current = try store.upload(entry.id) else { return }
+                current.session = ChunkedUploadSession(id: progress.sessionID, endpointsJSON: "{}")
+                current.partsDoneJSON = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
+                current.state = .uploading
+                try store.updateUpload(current)
+            } catch {
+                logger.warning("could not journal chunked upload progress of \(entry.stagingPath): \(error)")
+            }
         }
     }
 
