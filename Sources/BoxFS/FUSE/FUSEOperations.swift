@@ -45,9 +45,10 @@ public protocol FUSEOperations: Sendable {
     /// the kernel's buffer and the kernel asks again from the first position that did not fit.
     /// Include "." and ".." yourself if you want them listed.
     ///
-    /// With `plus`, give every entry an ``EntryReply`` (``DirectoryEntry/init(name:entry:)``) and count each
-    /// one as a lookup, as `lookup` would; the bridge calls ``forget(inode:lookups:)`` for each entry the
-    /// kernel did not take (it did not fit, or is "." / ".."), before this request is answered.
+    /// With `plus`, give entries an ``EntryReply`` (``DirectoryEntry/init(name:entry:)``) so the kernel can
+    /// skip the lookups. Every returned entry carrying an `EntryReply` counts as a lookup, as in `lookup`;
+    /// the bridge calls ``forget(inode:lookups:)`` for each such entry the kernel does not take (it did not
+    /// fit, is "." or "..", or came without `plus`) before it answers, so counts stay exact.
     func readdir(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) async throws -> [DirectoryEntry]
 
     /// Closes a directory handle from `opendir`. Errors are logged; the kernel ignores them.

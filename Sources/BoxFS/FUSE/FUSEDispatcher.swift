@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CFuse
+import Cache
+import Foundation
+import Logging
+
+/// Turns each kernel request into a `Task` running the matching ``FUSEOperations`` method, and its result
+/// into exactly one reply.
+///
+/// The C handlers (``FUSEDispatcher/handlers``) run on the FUSE thread: they copy what the kernel lent
+/// them (names, write data), start the task and return at once, so a slow operation never holds up others.
+final class FUSEDispatcher: @unchecked Sendable {
+    // @unchecked: every stored property is immutable or (`inFlight`) synchronises itself.
+    let operations: any FUSEOperations
+    let overrides: OwnershipOverrides
+    let logger: Logger
+    let inFlight = InFlightRequests()
+
+    init(operations: any FUSEOperations, overrides: OwnershipOverrides, logger: Logger) {
+        self.operations = operations
+        self.overrides = overrides
+        self.logger = logger
+    }
+
+    /// The pointer the C shim hands back to every handler; the session keeps `self` alive meanwhile.
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static func from(_ context: UnsafeMutableRawPointer) -> FUSEDispatcher {
+        Unmanaged<FUSEDispatcher>.fromOpaque(context).takeUnretainedValue()
+    }
+
+    /// Runs `body` for the request in a new task and answers whatever it throws.
+    func serve(
+        _ raw: OpaquePointer,
+        _ operation: String,
+        _ body: @escaping @Sendable (FUSERequest, any FUSEOperations) async throws -> Void
+    ) {
+        let request = FUSERequest(raw, operation: operation, overrides: overrides, logger: logger)
+        inFlight.insert(request)
+        // Before the task exists: once it replies, libfuse may free `raw`. An interrupt arriving now
+        // only marks the request, and `attach` then cancels the task.
+        cfuse_watch_interrupt(raw)
+        let operations = self.operations
+        let inFlight = self.inFlight
+        let logger = self.logger
+        request.attach(Task {
+            do {
+                try await body(request, operations)
+            } catch where request.isInterrupted {
+                request.reply(error: .interrupted)
+            } catch let error as FUSEError {
+                request.reply(error: error)
+            } catch {
+                logger.error("FUSE operation failed with a non-FUSE error; answering EIO", metadata: [
+                    "operation": "\(operation)", "error": "\(error)",
+                ])
+                request.reply(error: .ioError)
+            }
+            inFlight.remove(request)
+        })
+    }
+
+    /// Replies with an entry; if the kernel did not take it, the lookup the filesystem counted is undone.
+    static func reply(_ request: FUSERequest, entry: EntryReply, operations: any FUSEOperations) {
+        if !request.reply(entry: entry) {
+            operations.forget(inode: entry.attributes.inode, lookups: 1)
+        }
+    }
+
+    // MARK: Requests answered on the FUSE thread
+
+    func initialize(_ conn: UnsafeMutablePointer<fuse_conn_info>) {
+        var connection = FUSEConnection(
+            protocolVersion: (conn.pointee.proto_major, conn.pointee.proto_minor),
+            capable: FUSECapabilities(rawValue: conn.pointee.capable),
+            wanted: FUSECapabilities(rawValue: conn.pointee.want),
+            maxWrite: conn.pointee.max_write,
+            maxReadahead: conn.pointee.max_readahead,
+            maxBackground: conn.pointee.max_background,
+            timeGranularity: conn.pointee.time_gran
+        )
+        operations.initialize(&connection)
+        let unsupported = connection.wanted.subtracting(connection.capable)
+        if !unsupported.isEmpty {
+            logger.warning("kernel lacks requested FUSE capabilities", metadata: ["capabilities": "\(unsupported.rawValue)"])
+        }
+        conn.pointee.want = connection.wanted.intersection(connection.capable).rawValue
+        conn.pointee.max_write = connection.maxWrite
+        conn.pointee.max_readahead = connection.maxReadahead
+        conn.pointee.max_background = connection.maxBackground
+        conn.pointee.time_gran = connection.timeGranularity
+    }
+
+    func forget(inode: fuse_ino_t, lookups: UInt64) {
+        operations.forget(inode: Inode(inode), lookups: lookups)
+    }
+
+    func interrupted(_ raw: OpaquePointer) {
+        inFlight.interrupt(key: UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(raw))))
+    }
+}
