@@ -1,6 +1,7 @@
 import ArgumentParser
 import BoxFS
 import Foundation
+import Logging
 
 struct MountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,7 @@ struct MountCommand: AsyncParsableCommand {
     @Option(name: .customShort("o"), help: "Mount options: kernel options (ro, allow_other, uid=, gid=, umask=) and any configuration key (cache_size=20G); config=FILE names the configuration file.")
     var options: [String] = []
 
-    @Flag(name: .customShort("f"), help: "Stay in the foreground.")
+    @Flag(name: .customShort("f"), help: "Stay in the foreground (as under systemd); otherwise boxfs returns once mounted.")
     var foreground = false
 
     @Option(name: .long, help: .hidden)
@@ -27,26 +28,67 @@ struct MountCommand: AsyncParsableCommand {
         let arguments = MountArguments.parse(options)
         let configPath = config ?? arguments.configFile
         var configuration = BoxFSConfiguration()
+        let mountOptions: MountOptions
         do {
             if let configPath {
                 try configuration.apply(try ConfigFile.load(URL(fileURLWithPath: configPath)), source: configPath)
             }
             try configuration.apply(arguments.configEntries, source: "-o")
             try configuration.validate(source: configPath ?? "boxfs")
+            mountOptions = try MountOptions(parsing: arguments.kernelOptions)
         } catch let error as ConfigError {
             throw CLIError.configuration(error)
+        } catch let error as MountOptionsError {
+            throw CLIError.mountOptions(error)
         }
-        _ = (mountpoint, foreground, source)
+
+        if !foreground, !Daemon.isChild {
+            // mount(8) and fstab expect the helper to return once the filesystem is mounted.
+            let logFile = configuration.resolvedCacheDirectory(mountpoint: mountpoint).appendingPathComponent("boxfs.log")
+            try Daemon.spawnInBackground(logFile: logFile)
+            return
+        }
+
+        BoxFSLogHandler.bootstrap(level: configuration.logLevel.loggerLevel)
+        let logger = Logger(label: "boxfs")
+        do {
+            try await BoxFSMount(configuration: configuration, mountpoint: mountpoint, options: mountOptions, logger: logger)
+                .run(onMounted: {
+                    Daemon.reportMounted()
+                    SystemdNotify.ready()
+                })
+        } catch {
+            Daemon.reportFailure("\(error)")
+            throw CLIError.mountFailed("\(error)")
+        }
     }
 }
 
-/// Failures the CLI reports as one line on stderr with a distinct exit code.
+extension BoxFSConfiguration.LogLevelName {
+    var loggerLevel: Logger.Level {
+        switch self {
+        case .trace: .trace
+        case .debug: .debug
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error: .error
+        case .critical: .critical
+        }
+    }
+}
+
+/// Failures the CLI reports as one line on stderr.
 enum CLIError: Error, CustomStringConvertible {
     case configuration(ConfigError)
+    case mountOptions(MountOptionsError)
+    case mountFailed(String)
 
     var description: String {
         switch self {
-        case .configuration(let error): "boxfs: \(error)"
+        case .configuration(let error): "\(error)"
+        case .mountOptions(let error): "\(error)"
+        case .mountFailed(let message): "mount failed: \(message)"
         }
     }
 }

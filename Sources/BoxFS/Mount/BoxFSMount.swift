@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import Cache
+import Foundation
+import Logging
+
+/// The composition root of a mount: builds the cache, the Box client and the filesystem from a configuration,
+/// mounts, serves until unmounted, and drains pending uploads before returning.
+public struct BoxFSMount {
+    public let configuration: BoxFSConfiguration
+    public let mountpoint: String
+    public let options: MountOptions
+    public let logger: Logger
+
+    public init(configuration: BoxFSConfiguration, mountpoint: String, options: MountOptions, logger: Logger) {
+        self.configuration = configuration
+        self.mountpoint = mountpoint
+        self.options = options
+        self.logger = logger
+    }
+
+    /// How long unmount waits for uploads still queued; what doesn't finish stays journaled for the next mount.
+    public var uploadDrainTimeout: Duration = .seconds(600)
+
+    /// Mounts and serves until the filesystem is unmounted (umount, fusermount3 -u, SIGINT or SIGTERM).
+    ///
+    /// - Parameter onMounted: called once the mount is live (the CLI uses it to tell systemd it's ready).
+    public func run(onMounted: @Sendable () -> Void = {}) async throws {
+        let cacheDirectory = configuration.resolvedCacheDirectory(mountpoint: mountpoint)
+        let directory = try CacheDirectory(path: cacheDirectory.path)
+        let store = try MetadataStore(directory: directory, rootFolderID: configuration.rootFolderID)
+        let blocks = try BlockCache(directory: directory, blockSize: configuration.blockSize, capacity: configuration.cacheSize)
+        let staging = try StagingArea(directory: directory)
+
+        let tokenHTTP = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client: BoxClient
+        do {
+            let tokens = try AuthProviderFactory.make(configuration: configuration, httpClient: tokenHTTP, logger: logger)
+            client = BoxClient(configuration: clientConfiguration, tokens: tokens, logger: logger)
+        } catch {
+            try? await tokenHTTP.shutdown()
+            throw error
+        }
+
+        let fileSystem = BoxFileSystem(
+            store: store, blockCache: blocks, staging: staging, client: client,
+            options: fileSystemOptions, logger: logger)
+        do {
+            try await fileSystem.resumeUploads()
+            let session = try FUSESession.mount(at: mountpoint, options: options, operations: fileSystem, logger: logger)
+            session.unmountOnSignals()
+            logger.notice("boxfs mounted \(configuration.apiURL) folder \(configuration.rootFolderID) at \(session.mountpoint) (cache \(cacheDirectory.path))")
+            onMounted()
+            let end = await session.waitUntilEnded()
+            logger.notice("unmounted: \(end)")
+        } catch {
+            try? await client.shutdown()
+            try? await tokenHTTP.shutdown()
+            throw error
+        }
+        let pending = await fileSystem.uploads.pendingCount
+        if pending > 0 {
+            logger.notice("waiting for \(pending) upload(s) to finish before exiting")
+            if await !fileSystem.uploads.drain(timeout: uploadDrainTimeout) {
+                logger.warning("uploads still pending; they stay journaled in \(cacheDirectory.path) and resume at the next mount")
+            }
+        }
+        try? await client.shutdown()
+        try? await tokenHTTP.shutdown()
+    }
+
+    private var clientConfiguration: BoxClientConfiguration {
+        var c = BoxClientConfiguration(apiURL: configuration.apiURL.absoluteString, uploadURL: configuration.uploadURL.absoluteString)
+        c.requestTimeout = configuration.requestTimeout
+        c.apiCallsPerMinute = configuration.apiCallsPerMinute
+        c.uploadsPerMinute = configuration.uploadsPerMinute
+        c.asUser = configuration.asUser
+        return c
+    }
+
+    private var fileSystemOptions: FileSystemOptions {
+        var o = FileSystemOptions()
+        o.readOnly = options.readOnly
+        o.metadataTTL = configuration.metadataTTL
+        o.readAheadMaximum = configuration.readAheadMax
+        o.readAheadMemory = configuration.readAheadMemory
+        o.readAheadInitial = min(Int64(configuration.blockSize), configuration.readAheadMax)
+        if let uid = options.ownerUID { o.uid = uid }
+        if let gid = options.ownerGID { o.gid = gid }
+        if let umask = options.umask { o.umask = umask }
+        return o
+    }
+}
