@@ -83,7 +83,9 @@ extension BoxClient {
             }
 
             retry += 1
-            guard let delay = retryPolicy.delay(after: failure, retry: retry) else {
+            var policy = retryPolicy
+            if let bound = request.maxRetries { policy.maxRetries = bound }
+            guard let delay = policy.delay(after: failure, retry: retry) else {
                 if outcomeUnknown, let recover, let recovered = try await recover(error) { return recovered }
                 throw error
             }

@@ -36,6 +36,8 @@ struct BoxRequest: Sendable {
     var accepted: Set<Int> = [200, 201, 204]
     /// Seconds allowed for the whole attempt, body included.
     var timeout: TimeInterval
+    /// Overrides the configured retry bound for this request.
+    var maxRetries: Int?
 
     init(_ method: HTTPMethod, _ url: String, kind: EndpointKind, timeout: TimeInterval) {
         self.method = method

@@ -151,19 +151,18 @@ struct ChunkedUploader {
         request.headers.add(name: "Content-Range", value: "bytes \(range.lowerBound)-\(range.upperBound)/\(size)")
         request.headers.add(name: "Digest", value: "sha=\(digest.base64)")
         request.body = .bytes(bytes)
-        // Parts are immutable: repeating a part whose first attempt was stored gets 416
-        // range_overlaps_existing_part (or 409). Then the stored part, if it has our digest, is the answer.
-        request.safety = .replayable
         let recorder = client.recorder
-        let response: UploadedPartResponse = try await client.sendJSON(request) { error in
-            switch error {
-            case .http(416, _), .nameConflict:
-                let parts = try await listParts(session)
-                return parts.first { $0.offset == range.lowerBound && $0.sha1.lowercased() == digest.hex }
-                    .map(UploadedPartResponse.init)
-            default:
-                return nil
-            }
+        let response: UploadedPartResponse
+        do {
+            response = try await client.sendJSON(request)
+        } catch let error as BoxAPIError where error.isPartAlreadyStored {
+            // Parts are immutable: re-sending one that is stored (an attempt whose answer was lost, or a part
+            // stored after the progress was last saved) gets 416 range_overlaps_existing_part. Then the
+            // stored part, if it has our digest, is the answer.
+            let parts = try await listParts(session)
+            guard let stored = parts.first(where: { $0.offset == range.lowerBound && $0.sha1.lowercased() == digest.hex })
+            else { throw error }
+            response = UploadedPartResponse(part: stored)
         }
         guard response.part.sha1.lowercased() == digest.hex, response.part.offset == range.lowerBound else {
             throw BoxAPIError.invalidResponse("part at \(range.lowerBound) stored as \(response.part)")
@@ -251,6 +250,16 @@ struct ChunkedUploader {
             try await client.sendExpectingNoContent(request)
         } catch {
             client.logger.debug("chunked upload: abort of session \(progress.sessionID) failed: \(error)")
+        }
+    }
+}
+
+extension BoxAPIError {
+    /// A part upload refused because a part already covers its range.
+    fileprivate var isPartAlreadyStored: Bool {
+        switch self {
+        case .http(416, _), .nameConflict: return true
+        default: return false
         }
     }
 }
