@@ -9,6 +9,10 @@ public struct BoxFSConfiguration: Sendable {
     public var uploadURL = URL(string: "https://upload.box.com/api/2.0")!
     public var tokenURL = URL(string: "https://api.box.com/oauth2/token")!
     public var credentials: Credentials?
+    /// How access tokens are obtained when not given directly (`auth` and the keys it reads).
+    public var auth = AuthSettings()
+    /// A user id sent as `As-User` on every call: a service account mounting a managed user's files.
+    public var asUser: String?
     /// The Box folder shown as the mount's root.
     public var rootFolderID: ItemID = .root
 
@@ -69,9 +73,8 @@ extension BoxFSConfiguration {
 
     /// Checks what no single key can: that the pieces fit together.
     public func validate(source: String) throws {
-        guard credentials != nil else {
-            throw ConfigError(source: source, line: nil, key: nil,
-                              message: "no credentials: set access_token or access_token_file")
+        if let (key, message) = auth.problem(hasAccessToken: credentials != nil) {
+            throw ConfigError(source: source, line: nil, key: key, message: message)
         }
         guard readAheadMax <= readAheadMemory else {
             throw ConfigError(source: source, line: nil, key: "read_ahead_max",

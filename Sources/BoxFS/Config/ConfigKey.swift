@@ -18,6 +18,24 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "access_token_file") {
             $0.credentials = .accessTokenFile(URL(fileURLWithPath: try ConfigValues.nonEmpty($1)))
         },
+        ConfigKey(name: "auth") { config, value in
+            guard let method = AuthSettings.Method(rawValue: value.lowercased()) else {
+                let names = AuthSettings.Method.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigValues.Invalid(message: "'\(value)' is not one of \(names)")
+            }
+            config.auth.method = method
+        },
+        ConfigKey(name: "client_id") { $0.auth.clientID = try ConfigValues.nonEmpty($1) },
+        ConfigKey(name: "client_secret") { $0.auth.clientSecret = try ConfigValues.nonEmpty($1) },
+        ConfigKey(name: "client_secret_file") { $0.auth.clientSecretFile = try ConfigValues.path($1) },
+        ConfigKey(name: "refresh_token_file") { $0.auth.refreshTokenFile = try ConfigValues.path($1) },
+        ConfigKey(name: "jwt_config_file") { $0.auth.jwtConfigFile = try ConfigValues.path($1) },
+        ConfigKey(name: "jwt_public_key_id") { $0.auth.jwtPublicKeyID = try ConfigValues.nonEmpty($1) },
+        ConfigKey(name: "jwt_private_key_file") { $0.auth.jwtPrivateKeyFile = try ConfigValues.path($1) },
+        ConfigKey(name: "jwt_passphrase_file") { $0.auth.jwtPassphraseFile = try ConfigValues.path($1) },
+        ConfigKey(name: "enterprise_id") { $0.auth.enterpriseID = try ConfigValues.boxID($1, of: "enterprise") },
+        ConfigKey(name: "user_id") { $0.auth.userID = try ConfigValues.boxID($1, of: "user") },
+        ConfigKey(name: "as_user") { $0.asUser = try ConfigValues.boxID($1, of: "user") },
         ConfigKey(name: "root_folder_id") { config, value in
             guard !value.isEmpty, value.allSatisfy(\.isNumber) else {
                 throw ConfigValues.Invalid(message: "'\(value)' is not a Box folder id (digits, \"0\" is All Files)")
@@ -70,5 +88,20 @@ struct ConfigKey: Sendable {
             previous = current
         }
         return a.isEmpty ? b.count : previous[b.count]
+    }
+}
+
+// Value types of the auth keys.
+extension ConfigValues {
+    static func path(_ text: String) throws -> URL {
+        URL(fileURLWithPath: try nonEmpty(text))
+    }
+
+    /// Box ids (users, enterprises) are strings of digits.
+    static func boxID(_ text: String, of kind: String) throws -> String {
+        guard !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+            throw Invalid(message: "'\(text)' is not a Box \(kind) id (digits)")
+        }
+        return text
     }
 }

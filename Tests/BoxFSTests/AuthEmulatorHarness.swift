@@ -1,0 +1,163 @@
+import AsyncHTTPClient
+@testable import BoxEmulator
+@testable import BoxFS
+import Foundation
+import Logging
+import XCTest
+
+/// An in-process emulator with one registered app (client credentials and a fresh RSA key pair), plus the files a
+/// boxfs auth configuration points at, in a private temporary directory.
+final class AuthEmulatorHarness {
+    static let clientID = "boxfs-test-app"
+    static let clientSecret = "app-secret-\(UUID().uuidString)"
+    static let publicKeyID = "key-1"
+    static let passphrase = "pass-\(UUID().uuidString)"
+
+    let directory: URL
+    let emulator: EmulatorServer
+    let logger = Logger(label: "auth-tests")
+    var http: HTTPClient { .shared }
+    var tokenURL: URL { URL(string: emulator.tokenURL)! }
+
+    /// Starts an emulator whose access tokens live `tokenLifetime` seconds.
+    static func start(tokenLifetime: TimeInterval = 3600) async throws -> AuthEmulatorHarness {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("boxfs-auth-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let keys = try AuthTestKeys.shared()
+        var configuration = EmulatorConfiguration(dataDirectory: directory.appendingPathComponent("emulator"))
+        configuration.auth = AuthConfiguration(accessTokenLifetime: tokenLifetime, apps: [
+            RegisteredApp(clientID: clientID, clientSecret: clientSecret,
+                          publicKeys: [publicKeyID: try RSAPublicKey(pem: keys.publicKeyPEM)],
+                          enterpriseID: EmulatorUsers.enterpriseID),
+        ])
+        let emulator = try await EmulatorServer.start(configuration, logger: Logger(label: "emulator"))
+        emulator.authority.acceptAudience(emulator.tokenURL)
+        return AuthEmulatorHarness(directory: directory, emulator: emulator)
+    }
+
+    private init(directory: URL, emulator: EmulatorServer) {
+        self.directory = directory
+        self.emulator = emulator
+    }
+
+    func shutdown() async throws {
+        try await emulator.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Writes `contents` to a file in the harness directory with `mode`.
+    @discardableResult
+    func writeFile(_ name: String, _ contents: String, mode: Int = 0o600) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try Data(contents.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+        return url
+    }
+
+    /// Box's app config JSON for the registered app, with the encrypted key.
+    func jwtConfigJSON(enterpriseID: String = EmulatorUsers.enterpriseID, passphrase: String = passphrase) throws -> String {
+        let object: [String: Any] = [
+            "boxAppSettings": [
+                "clientID": Self.clientID, "clientSecret": Self.clientSecret,
+                "appAuth": ["publicKeyID": Self.publicKeyID, "privateKey": try AuthTestKeys.shared().encryptedPrivateKeyPEM,
+                            "passphrase": passphrase],
+            ],
+            "enterpriseID": enterpriseID,
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A configuration for this emulator with `lines` (`key = value`) applied and validated.
+    func configuration(_ lines: String) throws -> BoxFSConfiguration {
+        var configuration = BoxFSConfiguration()
+        let text = "api_url = \(emulator.apiURL)\nupload_url = \(emulator.uploadURL)\ntoken_url = \(emulator.tokenURL)\n"
+            + lines
+        try configuration.apply(try ConfigFile.parse(text, source: "test.conf"), source: "test.conf")
+        try configuration.validate(source: "test.conf")
+        return configuration
+    }
+
+    func provider(_ lines: String) throws -> any AccessTokenProvider {
+        try AuthProviderFactory.make(configuration: try configuration(lines), httpClient: http, logger: logger)
+    }
+
+    /// The user a token acts for, asked of the API (`GET /users/me`) through the real client.
+    func user(for provider: any AccessTokenProvider, asUser: String? = nil) async throws -> String {
+        var configuration = BoxClientConfiguration(apiURL: emulator.apiURL, uploadURL: emulator.uploadURL)
+        configuration.asUser = asUser
+        configuration.maxRetries = 0
+        let client = BoxClient(configuration: configuration, tokens: provider, logger: logger)
+        do {
+            let user = try await client.currentUser()
+            try await client.shutdown()
+            return user.id
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Does the authorization-code exchange as a browser login would, returning Box's token JSON.
+    func login(as user: UserID) async throws -> (access: String, refresh: String) {
+        let code = try emulator.authority.issueAuthorizationCode(for: user, clientID: Self.clientID)
+        let answer = try await postToken(["grant_type": "authorization_code", "code": code])
+        return (try XCTUnwrap(answer.json["access_token"] as? String), try XCTUnwrap(answer.json["refresh_token"] as? String))
+    }
+
+    /// A raw token-endpoint call with the app's client credentials added.
+    func postToken(_ form: [String: String]) async throws -> (status: Int, json: [String: Any]) {
+        var fields = form
+        fields["client_id"] = Self.clientID
+        fields["client_secret"] = Self.clientSecret
+        var request = HTTPClientRequest(url: emulator.tokenURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(.init(string: FormEncoding.encode(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]) ?? [:]
+        return (Int(response.status.code), json)
+    }
+}
+
+/// One RSA key pair per test run, made with the `openssl` command: the private key as Box's console issues it
+/// (encrypted PKCS#8), the public key as registered with the app.
+struct AuthTestKeys: Sendable {
+    let encryptedPrivateKeyPEM: String
+    let publicKeyPEM: String
+
+    private static let made = Result { try AuthTestKeys.generate() }
+
+    static func shared() throws -> AuthTestKeys { try made.get() }
+
+    private static func generate() throws -> AuthTestKeys {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxfs-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let privatePath = directory.appendingPathComponent("private.pem").path
+        try openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes-256-cbc",
+                     "-pass", "pass:\(AuthEmulatorHarness.passphrase)", "-out", privatePath])
+        let publicPEM = try openssl(["pkey", "-in", privatePath, "-passin", "pass:\(AuthEmulatorHarness.passphrase)",
+                                     "-pubout"])
+        return AuthTestKeys(encryptedPrivateKeyPEM: try String(contentsOfFile: privatePath, encoding: .utf8),
+                            publicKeyPEM: publicPEM)
+    }
+
+    @discardableResult
+    static func openssl(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NSError(domain: "openssl", code: Int(process.terminationStatus),
+                          userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.first ?? "") failed"])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
