@@ -65,6 +65,12 @@ extension BoxFileSystem {
         }
     }
 
+    /// Hands closing content to the upload queue, then lets new writers and readers use the queue's copy.
+    private func commit(_ content: StagedContent, inode: Inode) async throws {
+        defer { writers.finishClosing(inode) }
+        try await enqueueUpload(of: content, inode: inode)
+    }
+
     /// Makes the staged data durable here and waits for uploads of earlier closes of the file; an open file's
     /// own changes go to Box when it is closed.
     func fsync(inode: Inode, handle: UInt64, dataOnly: Bool) async throws {
@@ -81,7 +87,10 @@ extension BoxFileSystem {
             return
         }
         let content = try await stage(inode: inode, record: record, truncate: size == 0)
-        try content.truncate(to: size)
+        do { try content.truncate(to: size) } catch {
+            if let last = writers.detach(inode) { try await commit(last, inode: inode) }
+            throw error
+        }
         if let last = writers.detach(inode) { try await commit(last, inode: inode) }
     }
 
@@ -89,8 +98,9 @@ extension BoxFileSystem {
 
     /// The staged content writers of `inode` share, created from the newest content on first open.
     private func stage(inode: Inode, record: ItemRecord, truncate: Bool) async throws -> StagedContent {
-        if let existing = writers.content(of: inode) {
-            let content = writers.attach(inode) { existing }
+        // A previous writer's content is being journaled right now (a few milliseconds): start from it.
+        while writers.isClosing(inode) { try await Task.sleep(for: .milliseconds(2)) }
+        if let content = writers.attachIfOpen(inode) {
             if truncate { try content.truncate(to: 0) }
             return content
         }
@@ -105,14 +115,20 @@ extension BoxFileSystem {
         // If-Match protects against overwriting a change made on Box while the file was open here, but our
         // own uploads still queued would trip it, so it's only used when the content came from Box.
         let base = pending == nil && !record.isProvisional ? record.etag : nil
-        return writers.attach(inode) { StagedContent(file: file, baseETag: base, dirty: truncate) }
+        let content = writers.attach(inode) { StagedContent(file: file, baseETag: base, dirty: truncate) }
+        // Another writer opened the file meanwhile and its content won; ours is not needed.
+        if content.path != file.path { try? staging.remove(path: file.path) }
+        return content
     }
 
     private func fill(_ file: StagingFile, inode: Inode, record: ItemRecord, pendingPath: String?) async throws {
         if let pendingPath {
-            let source = try staging.open(path: pendingPath)
-            try copy(from: source, to: file)
-            return
+            if let source = try? staging.open(path: pendingPath) {
+                try copy(from: source, to: file)
+                return
+            }
+            // Uploaded a moment ago: Box has it now, and the store has the version it became.
+            return try await fill(file, inode: inode, record: try await catalog.item(record.id), pendingPath: nil)
         }
         guard record.size > 0, !record.isProvisional else { return }
         let version = record.versionKey
@@ -139,7 +155,7 @@ extension BoxFileSystem {
     }
 
     /// Hands the last writer's content to the upload queue (journaled before this returns).
-    private func commit(_ content: StagedContent, inode: Inode) async throws {
+    private func enqueueUpload(of content: StagedContent, inode: Inode) async throws {
         guard content.isDirty else {
             try? staging.remove(path: content.path)
             return
