@@ -29,9 +29,10 @@ extension BoxClient {
 
     /// Streams a file's content, or a byte range of it, to `consume` in order, without holding it in memory.
     ///
-    /// Follows Box's `302` to the download URL itself (without sending the token there), waits out `202`
-    /// "not ready yet" answers, and if the connection drops mid-body, resumes with a `Range` from the
-    /// first byte not yet delivered, so `consume` sees every byte exactly once.
+    /// Follows Box's `302` to the download URL itself (without sending the token there) and waits out
+    /// `202` "not ready yet" answers. The content is fetched in ranged requests of at most
+    /// ``downloadWindow`` bytes, each with a deadline fitting its size, and a request whose connection
+    /// drops resumes from the first byte not yet delivered, so `consume` sees every byte exactly once.
     ///
     /// - Returns: The number of bytes delivered.
     @discardableResult
@@ -39,33 +40,33 @@ extension BoxClient {
         _ id: ItemID, range: ClosedRange<Int64>? = nil, version: String? = nil,
         into consume: (ByteBuffer) async throws -> Void
     ) async throws -> Int64 {
-        let start = range?.lowerBound ?? 0
-        var delivered: Int64 = 0
+        let first = range?.lowerBound ?? 0
+        let last = range?.upperBound ?? .max
+        var next = first
+        var url: String?
         var refreshedURL = false
-        while true {
-            let url = try await downloadURL(id, version: version)
+        while next <= last {
+            let windowEnd = next + min(Self.downloadWindow - 1, last - next)
             do {
-                try await send({
-                    contentRequest(url, from: start + delivered, through: range?.upperBound)
-                }) { response in
-                    try await stream(response, requestedStart: start + delivered, through: range?.upperBound) {
-                        chunk in
-                        do {
-                            try await consume(chunk)
-                        } catch {
-                            throw FinalError(underlying: error)
-                        }
-                        delivered += Int64(chunk.readableBytes)
-                    }
-                }
-                return delivered
+                let location: String
+                if let url { location = url } else { location = try await downloadURL(id, version: version) }
+                url = location
+                try await fetch(location, from: &next, through: windowEnd, into: consume)
             } catch let error as BoxAPIError where !refreshedURL && error.isRefusedDownloadURL {
                 // The URL expired or was revoked: ask Box for a fresh one, once.
                 refreshedURL = true
+                url = nil
                 if let version { downloadURLs.remove(.init(id: id, version: version)) }
+                continue
             }
+            // A window that came back short ended at the end of the file.
+            if next <= windowEnd { break }
         }
+        return next - first
     }
+
+    /// The largest range fetched in one request of a streaming download.
+    public static let downloadWindow: Int64 = 64 * 1024 * 1024
 
     /// Downloads a whole file into a local file (created or truncated), streaming.
     ///
@@ -116,26 +117,36 @@ extension BoxClient {
         }
     }
 
-    /// A GET of the download URL: no token, no `As-User`, not an API call.
-    private func contentRequest(_ url: String, from start: Int64, through end: Int64?) -> BoxRequest {
-        var request = BoxRequest(
-            .GET, url, kind: .downloadContent,
-            timeout: transferTimeout(bytes: end.map { $0 - start + 1 } ?? Int64.max / 2))
-        request.authenticated = false
-        request.bucket = nil
-        // 416: the range starts at or past the end of the file, which a read treats as end of file.
-        request.accepted = [200, 206, 416]
-        if let end {
-            request.headers.add(name: "Range", value: "bytes=\(start)-\(end)")
-        } else if start > 0 {
-            request.headers.add(name: "Range", value: "bytes=\(start)-")
+    /// GETs `start...end` of a download URL (no token, no `As-User`, not an API call), passing the bytes
+    /// to `consume` and advancing `start` past each delivered chunk, also across retried attempts.
+    private func fetch(
+        _ url: String, from start: inout Int64, through end: Int64, into consume: (ByteBuffer) async throws -> Void
+    ) async throws {
+        var next = start
+        defer { start = next }
+        try await send({
+            var request = BoxRequest(.GET, url, kind: .downloadContent, timeout: transferTimeout(bytes: end - next + 1))
+            request.authenticated = false
+            request.bucket = nil
+            // 416: the range starts at or past the end of the file, which a read treats as end of file.
+            request.accepted = [200, 206, 416]
+            request.headers.add(name: "Range", value: "bytes=\(next)-\(end)")
+            return request
+        }) { response in
+            try await stream(response, requestedStart: next, through: end) { chunk in
+                do {
+                    try await consume(chunk)
+                } catch {
+                    throw FinalError(underlying: error)
+                }
+                next += Int64(chunk.readableBytes)
+            }
         }
-        return request
     }
 
     /// Passes the body's bytes from `requestedStart` (through `end`) to `deliver`.
     private func stream(
-        _ response: HTTPClientResponse, requestedStart: Int64, through end: Int64?,
+        _ response: HTTPClientResponse, requestedStart: Int64, through end: Int64,
         deliver: (ByteBuffer) async throws -> Void
     ) async throws {
         var skip: Int64 = 0
@@ -152,18 +163,18 @@ extension BoxClient {
             // A 200 is the whole file: the server ignored Range.
             skip = requestedStart
         }
-        var remaining = end.map { $0 - requestedStart + 1 }
+        var remaining = end - requestedStart + 1
         for try await var chunk in response.body {
             if skip > 0 {
                 let dropped = Int(min(skip, Int64(chunk.readableBytes)))
                 chunk.moveReaderIndex(forwardBy: dropped)
                 skip -= Int64(dropped)
             }
-            if let left = remaining {
-                if left <= 0 { break }
-                if Int64(chunk.readableBytes) > left { chunk = chunk.getSlice(at: chunk.readerIndex, length: Int(left))! }
-                remaining = left - Int64(chunk.readableBytes)
+            if remaining <= 0 { break }
+            if Int64(chunk.readableBytes) > remaining {
+                chunk = chunk.getSlice(at: chunk.readerIndex, length: Int(remaining))!
             }
+            remaining -= Int64(chunk.readableBytes)
             guard chunk.readableBytes > 0 else { continue }
             recorder.record { $0.bytesDownloaded += Int64(chunk.readableBytes) }
             try await deliver(chunk)

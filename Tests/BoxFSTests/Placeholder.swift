@@ -1,2 +1,0 @@
-import XCTest
-final class BoxFSTestsPlaceholder: XCTestCase { func testNothing() {} }
