@@ -1,24 +1,116 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
-/// Collects responses that don't match Box's response schema for their operation.
-///
-/// SKELETON (owned by the conformance engineer).
-public final class ConformanceRecorder: @unchecked Sendable {
-    public init() {}
-    /// The violations seen so far, as JSON for `GET /_emulator/conformance`.
-    public func reportJSON() -> Data { Data(#"{"checked":0,"violations":[]}"#.utf8) }
-}
-
-/// Validates every JSON response body against the schema of its operation (derived from Box's OpenAPI spec).
-///
-/// SKELETON (owned by the conformance engineer).
+/// Validates every JSON response body against the schema of its operation and status, derived from Box's OpenAPI
+/// spec (`schema/box-api-schema.json`), and records mismatches in a ``ConformanceRecorder``. Responses pass through
+/// unchanged; errors thrown by handlers are rendered here (as the router would) so error bodies are checked too.
 public struct ConformanceMiddleware<Context: RequestContext>: RouterMiddleware {
     let recorder: ConformanceRecorder
+    let schemas: ResponseSchemas
+
+    /// Bodies larger than this are passed through unchecked (no JSON answer of Box's API comes near it).
+    static var maximumCheckedBody: Int { 8 << 20 }
+
+    /// - Parameter schemaFile: the file `scripts/derive-box-schema` writes.
+    /// - Throws: if the file can't be read or is not a derived schema file.
     public init(schemaFile: URL, recorder: ConformanceRecorder) throws {
         self.recorder = recorder
+        schemas = try ResponseSchemas(contentsOf: schemaFile)
     }
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try await next(request, context)
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        guard let operation = schemas.operation(method: request.method.rawValue, path: request.uri.path) else {
+            return response
+        }
+        let status = Int(response.status.code)
+        let path = request.uri.path
+        let isJSON = response.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false
+        switch schemas.expectation(for: operation, status: status) {
+        case .undocumented:
+            recorder.record(operation: operation.name, status: status, path: path, violations: [
+                SchemaViolation(pointer: "", message: "status \(status) is not documented for this operation"),
+            ])
+        case .noBody:
+            break
+        case let .body(schema) where isJSON:
+            response.body = checked(response.body) { [recorder, validator = schemas.validator] body in
+                let violations: [SchemaViolation]
+                if let value = try? JSONDecoder().decode(JSONInstance.self, from: body) {
+                    violations = validator.violations(of: value, against: schema)
+                } else {
+                    violations = [SchemaViolation(pointer: "", message: "the body is not JSON")]
+                }
+                recorder.record(operation: operation.name, status: status, path: path, violations: violations)
+            }
+        case .body:
+            // Box's 401s have an empty body (WWW-Authenticate explains them); other errors must be JSON.
+            if status != 401 {
+                recorder.record(operation: operation.name, status: status, path: path, violations: [
+                    SchemaViolation(pointer: "", message: "expected a JSON body, Content-Type is "
+                        + (response.headers[.contentType] ?? "absent")),
+                ])
+            }
+        }
+        return response
     }
+
+    /// `body`, written as before, handing the complete bytes to `inspect` once written.
+    private func checked(_ body: ResponseBody, inspect: @escaping @Sendable (Data) -> Void) -> ResponseBody {
+        ResponseBody(contentLength: body.contentLength) { writer in
+            let collector = BodyCollector(limit: Self.maximumCheckedBody)
+            try await body.write(CollectingWriter(inner: writer, collector: collector))
+            if let bytes = collector.bytes { inspect(bytes) }
+        }
+    }
+}
+
+/// Forwards a response body while keeping a copy.
+private struct CollectingWriter: ResponseBodyWriter {
+    var inner: any ResponseBodyWriter
+    let collector: BodyCollector
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        collector.append(buffer)
+        try await inner.write(buffer)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        try await inner.finish(trailingHeaders)
+    }
+}
+
+/// The bytes of one response body, up to a limit.
+///
+/// `@unchecked Sendable`: a body is written by one task at a time; the lock only guards against the writer and the
+/// final read landing on different threads.
+private final class BodyCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private let limit: Int
+    private var data = Data()
+    private var overflowed = false
+
+    init(limit: Int) { self.limit = limit }
+
+    func append(_ buffer: ByteBuffer) {
+        lock.withLock {
+            guard !overflowed else { return }
+            if data.count + buffer.readableBytes > limit {
+                overflowed = true
+                data = Data()
+            } else {
+                data.append(contentsOf: buffer.readableBytesView)
+            }
+        }
+    }
+
+    /// The whole body, or nil if it was larger than the limit.
+    var bytes: Data? { lock.withLock { overflowed ? nil : data } }
 }
