@@ -60,12 +60,14 @@ final class ClientHarness: @unchecked Sendable {
         XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 200)
     }
 
-    /// How often the emulator answered `route` ("GET /2.0/folders/{id}/items"), from `GET /_emulator/stats`.
-    func calls(_ route: String) async throws -> Int {
+    /// How often the emulator answered `route` ("GET /2.0/folders/{id}/items"), or answered it with `status`,
+    /// from `GET /_emulator/stats`.
+    func calls(_ route: String, status: Int? = nil) async throws -> Int {
         let (data, _) = try await URLSession.shared.data(from: URL(string: emulator.baseURL + "/_emulator/stats")!)
         let stats = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let routes = stats?["routes"] as? [String: Any]
-        return (routes?[route] as? [String: Any])?["count"] as? Int ?? 0
+        let counters = (stats?["routes"] as? [String: Any])?[route] as? [String: Any]
+        guard let status else { return counters?["count"] as? Int ?? 0 }
+        return (counters?["statuses"] as? [String: Any])?[String(status)] as? Int ?? 0
     }
 
     /// Resets the emulator's call counters.
