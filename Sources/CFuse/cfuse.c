@@ -1,7 +1,10 @@
 #include "cfuse.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct cfuse_session {
     struct fuse_session *se;
@@ -230,4 +233,37 @@ int cfuse_reply_create(fuse_req_t req, const struct fuse_entry_param *entry, uin
                        int direct_io, int nonseekable) {
     struct fuse_file_info fi = open_info(handle, keep_cache, direct_io, nonseekable);
     return fuse_reply_create(req, entry, &fi);
+}
+
+/* The one piece of global state: a signal handler has no context pointer. */
+static volatile sig_atomic_t signal_pipe = -1;
+
+static void forward_signal(int number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)number;
+    if (signal_pipe >= 0) {
+        /* A short write means the pipe is full of unmount requests already: nothing more to do. */
+        ssize_t written = write(signal_pipe, &byte, 1);
+        (void)written;
+    }
+    errno = saved;
+}
+
+int cfuse_forward_signals(const int *signals, int count, int write_fd) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = forward_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    signal_pipe = write_fd;
+    for (int i = 0; i < count; i++)
+        if (sigaction(signals[i], &action, NULL) != 0)
+            return -1;
+    return 0;
+}
+
+void cfuse_restore_signals(const int *signals, int count) {
+    for (int i = 0; i < count; i++)
+        signal(signals[i], SIG_DFL);
+    signal_pipe = -1;
 }

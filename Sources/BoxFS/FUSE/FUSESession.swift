@@ -3,7 +3,6 @@ import Glibc
 #endif
 import CFuse
 import Cache
-import Dispatch
 import Foundation
 import Logging
 
@@ -20,8 +19,8 @@ import Logging
 /// `Task` for it; replies come from those tasks. The session ends when the mount goes away, whoever
 /// unmounts it; requests still running are then cancelled and waited for before libfuse is torn down.
 public final class FUSESession: @unchecked Sendable {
-    // @unchecked: the immutable properties are safe to share; `state` guards the rest. A lock rather than
-    // an actor because the loop thread, signal handlers and synchronous waiters all touch it.
+    // @unchecked: the immutable properties are safe to share; `state` and `lifecycle` guard the rest. Locks
+    // rather than an actor because the loop thread, signal handlers and synchronous waiters all touch them.
     /// The canonical path the filesystem is mounted at.
     public let mountpoint: String
     public let options: MountOptions
@@ -34,7 +33,7 @@ public final class FUSESession: @unchecked Sendable {
     private let lifecycle = NSLock()
     private var destroyed = false
     private var waiters: [CheckedContinuation<FUSESessionEnd, Never>] = []
-    private var signalSources: [any DispatchSourceSignal] = []
+    private var signalForwarding: SignalForwarding?
 
     /// How long an ended session waits for running requests to finish before it gives up on them.
     private static let drainTimeout: TimeInterval = 30
@@ -112,24 +111,28 @@ public final class FUSESession: @unchecked Sendable {
             // A late reply into a destroyed session would be a use-after-free; leaking is the safe failure.
             logger.critical("FUSE requests still running after unmount; leaving the session allocated")
         }
-        let end: FUSESessionEnd = status == 0 ? .unmounted : .failed(errno: -status)
+        let end: FUSESessionEnd = status != 0 ? .failed(errno: -status) : isStale ? .aborted : .unmounted
         logger.info("FUSE session ended", metadata: ["mountpoint": "\(mountpoint)", "end": "\(end)"])
         finish(end)
     }
 
+    /// Whether the mountpoint is still mounted but dead (`ENOTCONN`), as after an aborted connection.
+    private var isStale: Bool {
+        var info = stat()
+        return stat(mountpoint, &info) != 0 && errno == ENOTCONN
+    }
+
     private func finish(_ end: FUSESessionEnd) {
-        let (waiters, sources) = state.withLock {
+        let (waiters, signalForwarding) = state.withLock {
             self.end = end
             state.broadcast()
             defer {
                 self.waiters = []
-                self.signalSources = []
+                self.signalForwarding = nil
             }
-            return (self.waiters, self.signalSources)
+            return (self.waiters, self.signalForwarding)
         }
-        for source in sources {
-            source.cancel()
-        }
+        signalForwarding?.stop()
         for waiter in waiters {
             waiter.resume(returning: end)
         }
@@ -163,29 +166,38 @@ public final class FUSESession: @unchecked Sendable {
         guard process.terminationStatus == 0 else { throw FUSESessionError.unmountFailed(path: mountpoint, errno: EPERM) }
     }
 
-    /// Unmounts when the process receives one of `signals` (replacing their default action, which would
-    /// kill the process and leave a stale mount behind).
+    /// Unmounts when the process receives one of `signals`, instead of their default action, which would
+    /// kill the process and leave a stale mount behind. The default action returns when the session ends.
+    /// Signal dispositions are process-wide: call this for one session only. If the handlers can't be
+    /// installed (no file descriptors left) the failure is logged and signals keep their default action.
     public func unmountOnSignals(_ signals: [Int32] = [SIGINT, SIGTERM]) {
-        let sources = signals.map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.logger.notice("unmounting on signal", metadata: ["signal": "\(number)"])
+        // Handlers are process-wide: a previous forwarding must be gone before the new one is installed.
+        let previous = state.withLock {
+            defer { signalForwarding = nil }
+            return signalForwarding
+        }
+        previous?.stop()
+        let mountpoint = self.mountpoint
+        let logger = self.logger
+        let forwarding: SignalForwarding
+        do {
+            forwarding = try SignalForwarding(signals: signals) { [weak self] number in
+                logger.notice("unmounting on signal", metadata: ["signal": "\(number)", "mountpoint": "\(mountpoint)"])
                 do {
-                    try self.unmount()
+                    try self?.unmount()
                 } catch {
-                    self.logger.error("unmount on signal failed", metadata: ["error": "\(error)"])
+                    logger.error("unmount on signal failed", metadata: ["error": "\(error)"])
                 }
             }
-            source.resume()
-            return source
+        } catch {
+            logger.error("cannot unmount on signals", metadata: ["error": "\(error)"])
+            return
         }
         let ended = state.withLock {
-            signalSources += sources
+            if end == nil { signalForwarding = forwarding }
             return end != nil
         }
-        if ended { sources.forEach { $0.cancel() } }
+        if ended { forwarding.stop() }
     }
 
     /// Waits for the session to end and tells how.

@@ -16,6 +16,8 @@ public enum FUSESessionError: Error, Hashable, Sendable, CustomStringConvertible
     case mountFailed(path: String)
     /// Unmounting failed (e.g. `EPERM` without privileges).
     case unmountFailed(path: String, errno: Int32)
+    /// The handlers for unmounting on signals could not be installed.
+    case signalHandlingFailed(errno: Int32)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum FUSESessionError: Error, Hashable, Sendable, CustomStringConvertible
             "mounting FUSE on \(path) failed (see the libfuse message above)"
         case .unmountFailed(let path, let errno):
             "unmounting \(path) failed: \(Self.text(errno))"
+        case .signalHandlingFailed(let errno):
+            "cannot install the unmount-on-signal handlers: \(Self.text(errno))"
         }
     }
 

@@ -91,6 +91,14 @@ int cfuse_reply_open(fuse_req_t req, uint64_t handle, int keep_cache, int direct
 int cfuse_reply_create(fuse_req_t req, const struct fuse_entry_param *entry, uint64_t handle, int keep_cache,
                        int direct_io, int nonseekable);
 
+/* Signals that should unmount are turned into bytes (the signal number) written to `write_fd`, a pipe a
+   Swift thread reads: a signal handler may do little more than write(2). Process-wide, like signal
+   dispositions themselves: the last call wins. Returns 0, or -1 with errno set. */
+int cfuse_forward_signals(const int *signals, int count, int write_fd);
+
+/* Restores the default action of `signals` and stops forwarding. */
+void cfuse_restore_signals(const int *signals, int count);
+
 #pragma clang assume_nonnull end
 
 #endif
