@@ -82,6 +82,26 @@ final class ClientUploadTests: XCTestCase {
         XCTAssertEqual(Data(head), try Data(contentsOf: URL(fileURLWithPath: path))[0..<(1 << 20)])
     }
 
+    func testChunkedNewVersionAndStaleETagAbortsTheSession() async throws {
+        let size = 21 * 1024 * 1024
+        let first = try harness.makeFile(size: 100)
+        let file = try await client.upload(name: "v.bin", parent: .root, fileAt: first, size: 100, contentModifiedAt: nil)
+        let big = try harness.makeFile(size: size, seed: 5)
+        let version = try await client.uploadVersion(
+            of: file.id, fileAt: big, size: Int64(size), contentModifiedAt: nil, ifMatch: file.etag)
+        XCTAssertEqual(version.id, file.id)
+        XCTAssertEqual(version.sha1, try ClientHarness.sha1sum(big))
+
+        try await harness.resetStats()
+        await assertBoxError(try await self.client.uploadVersion(
+            of: file.id, fileAt: big, size: Int64(size), contentModifiedAt: nil, ifMatch: file.etag)) {
+            if case .preconditionFailed = $0 { return true }
+            return false
+        }
+        let aborts = try await harness.calls("DELETE /api/2.0/files/upload_sessions/{session}", status: 204)
+        XCTAssertEqual(aborts, 1)
+    }
+
     func testChunkedUploadResumesFromSavedProgress() async throws {
         let size = 60 * 1024 * 1024
         let path = try harness.makeFile(size: size, seed: 42)
