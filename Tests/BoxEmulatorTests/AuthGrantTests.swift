@@ -81,6 +81,9 @@ final class AuthGrantTests: XCTestCase {
         let pair = try login()
         assertOAuthError(post(["grant_type": "refresh_token", "refresh_token": pair.refresh,
                                "client_id": "other", "client_secret": "x"]), "invalid_grant")
+        XCTAssertEqual(post(["grant_type": "refresh_token", "refresh_token": pair.refresh,
+                             "client_id": "app", "client_secret": "s3cret"]).status, 200,
+                       "another client's attempt did not spend the token")
     }
 
     func testAccessTokensExpireAfterTheConfiguredLifetime() throws {

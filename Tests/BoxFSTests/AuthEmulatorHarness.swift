@@ -26,6 +26,8 @@ final class AuthEmulatorHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keys = try AuthTestKeys.shared()
         var configuration = EmulatorConfiguration(dataDirectory: directory.appendingPathComponent("emulator"))
+        configuration.conformanceSchemaFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("schema/box-api-schema.json")
         configuration.auth = AuthConfiguration(accessTokenLifetime: tokenLifetime, apps: [
             RegisteredApp(clientID: clientID, clientSecret: clientSecret,
                           publicKeys: [publicKeyID: try RSAPublicKey(pem: keys.publicKeyPEM)],
@@ -41,7 +43,10 @@ final class AuthEmulatorHarness {
         self.emulator = emulator
     }
 
-    func shutdown() async throws {
+    /// Stops the emulator, failing the test if any response it gave broke Box's spec.
+    func shutdown(file: StaticString = #filePath, line: UInt = #line) async throws {
+        let violations = emulator.services.conformance.violations
+        XCTAssertTrue(violations.isEmpty, "\(violations)", file: file, line: line)
         try await emulator.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }

@@ -6,8 +6,8 @@ extension TokenAuthority {
     func exchangeAuthorizationCode(form: [String: String], app: RegisteredApp) throws(OAuthError) -> TokenResponse {
         let now = now()
         let issued = lock.withLock { () -> TokenResponse? in
-            guard let code = form["code"], let grant = ledger.spendCode(code),
-                  grant.clientID == app.clientID, grant.expiresAt > now
+            guard let code = form["code"], let grant = ledger.spendCode(code, clientID: app.clientID),
+                  grant.expiresAt > now
             else { return nil }
             return issuePair(for: grant.user, clientID: app.clientID, session: ledger.newSession())
         }
@@ -20,8 +20,8 @@ extension TokenAuthority {
     func refresh(form: [String: String], app: RegisteredApp) throws(OAuthError) -> TokenResponse {
         let now = now()
         let issued = lock.withLock { () -> TokenResponse? in
-            guard let token = form["refresh_token"], let grant = ledger.spendRefreshToken(token),
-                  grant.clientID == app.clientID, grant.expiresAt > now
+            guard let token = form["refresh_token"],
+                  let grant = ledger.spendRefreshToken(token, clientID: app.clientID), grant.expiresAt > now
             else { return nil }
             return issuePair(for: grant.user, clientID: app.clientID, session: grant.session)
         }

@@ -50,11 +50,18 @@ struct TokenLedger {
         return nextSession
     }
 
-    /// Removes and returns a refresh token's grant: refresh tokens are single-use.
-    mutating func spendRefreshToken(_ token: String) -> RefreshGrant? { refreshTokens.removeValue(forKey: token) }
+    /// Removes and returns a refresh token's grant: refresh tokens are single-use. Another client's attempt
+    /// leaves the token alone, so it can't spend a token that isn't its own.
+    mutating func spendRefreshToken(_ token: String, clientID: String) -> RefreshGrant? {
+        guard refreshTokens[token]?.clientID == clientID else { return nil }
+        return refreshTokens.removeValue(forKey: token)
+    }
 
-    /// Removes and returns an authorization code's grant: codes are single-use.
-    mutating func spendCode(_ code: String) -> CodeGrant? { codes.removeValue(forKey: code) }
+    /// Removes and returns an authorization code's grant (single-use), if it was issued to `clientID`.
+    mutating func spendCode(_ code: String, clientID: String) -> CodeGrant? {
+        guard codes[code]?.clientID == clientID else { return nil }
+        return codes.removeValue(forKey: code)
+    }
 
     /// Records an assertion id; false if it was already used.
     mutating func spendJTI(_ jti: String, expiringAt expiry: Date) -> Bool {
