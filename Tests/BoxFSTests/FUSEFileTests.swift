@@ -47,6 +47,19 @@ final class FUSEFileTests: XCTestCase {
         XCTAssertEqual(read.output, FileManager.default.contents(atPath: source))
     }
 
+    func testConcurrentReadersAndWritersAllGetTheirAnswers() throws {
+        let mount = try FUSETestMount()
+        defer { mount.tearDown() }
+        // 64 processes at once: each request is its own task, replies come from whichever thread ran it.
+        let script = "cd \(mount.mountpoint) && for i in $(seq 1 64); do (echo \"file $i\" > f$i && cat f$i) & done; wait"
+        let result = try mount.sh(script)
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertEqual(Set(result.text.split(separator: "\n").map(String.init)), Set((1...64).map { "file \($0)" }))
+        for index in 1...64 {
+            XCTAssertEqual(mount.fileSystem.content(at: ["f\(index)"]), Array("file \(index)\n".utf8))
+        }
+    }
+
     func testOwnershipOptionsOverrideReportedAttributes() throws {
         let mount = try FUSETestMount(options: ["uid=1234", "gid=2345", "umask=027"])
         defer { mount.tearDown() }

@@ -11,8 +11,9 @@ import Logging
 /// is logged and dropped (a second reply would corrupt libfuse's request bookkeeping). A request dropped
 /// without any reply is answered `EIO` so the calling process never hangs.
 final class FUSERequest: @unchecked Sendable {
-    // @unchecked: `raw` is only handed to libfuse under `lock` by the one reply that wins; the other mutable
-    // state is guarded by `lock`. An NSLock rather than an actor because replies must be synchronous and
+    // @unchecked: `raw` is only handed to libfuse's reply functions under `lock`, by the one reply that wins
+    // (readdir packing passes it too, but libfuse ignores the request there); the other mutable state is
+    // guarded by `lock`. An NSLock rather than an actor because replies must be synchronous and
     // are also made from the FUSE thread (deinit, interrupt).
     private let raw: OpaquePointer
     private let lock = NSLock()
