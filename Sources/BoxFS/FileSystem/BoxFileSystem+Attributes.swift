@@ -61,17 +61,21 @@ extension BoxFileSystem {
     }
 
     private func setModificationTime(of record: ItemRecord, inode: Inode, to mtime: Date) async throws -> ItemRecord {
-        var updated = record
-        updated.contentModifiedAt = mtime
         writers.content(of: inode)?.modificationTime = mtime
-        if localChanges.record(for: record.id) != nil || writers.isOpen(inode) || record.kind == .folder {
-            // Not on Box yet (or Box keeps no folder times): the upload carries the time.
-            if record.kind == .file { localChanges.set(updated) }
-            try catalog.store.upsert(updated)
+        if record.kind == .folder {
+            // Box keeps no settable folder times; remember it for this mount's cache only.
+            var updated = record
+            updated.contentModifiedAt = mtime
+            try catalog.store.updateIfPresent(updated)
             return updated
         }
-        let result = try await client.update(
-            record.id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime, ifMatch: nil)
+        if localChanges.record(for: record.id) != nil || writers.isOpen(inode) {
+            // Not on Box yet: the upload carries the time.
+            if let updated = try updateLocalRecord(record.id, { $0.contentModifiedAt = mtime }) { return updated }
+        }
+        // On Box (perhaps uploaded a moment ago, under the id the inode now maps to).
+        let id = try catalog.id(of: inode)
+        let result = try await client.update(id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime, ifMatch: nil)
         let fresh = result.record(fetchedAt: Date(), parentOverride: record.parentID)
         try catalog.store.upsert(fresh)
         return fresh

@@ -39,7 +39,10 @@ extension BoxFileSystem {
                 guard plus else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
                 // Readdirplus answers attributes too, so `ls -l` needs no lookup per name. "." and ".." carry
                 // their own attributes but the kernel ignores (and the bridge forgets) them.
-                let record = try item.record ?? catalog.store.item(try catalog.id(of: item.inode))
+                // The freshest record, not the opendir snapshot: a file written since then must not have its
+                // size reset to the snapshot's in the kernel.
+                let id = try catalog.id(of: item.inode)
+                let record = try localChanges.record(for: id) ?? catalog.store.item(id) ?? item.record
                 guard let record else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
                 lookups.remember(item.inode)
                 return DirectoryEntry(name: item.name, entry: EntryReply(

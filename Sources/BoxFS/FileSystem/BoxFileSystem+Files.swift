@@ -160,21 +160,24 @@ extension BoxFileSystem {
             try? staging.remove(path: content.path)
             return
         }
-        let id = try catalog.id(of: inode)
-        guard var record = try localChanges.record(for: id) ?? catalog.store.item(id) else {
+        try content.sync()
+        let size = try content.size()
+        let mtime = content.modificationTime ?? Date()
+        // The inode names the file even if its upload rekeyed it meanwhile; retry once if that raced us.
+        var updated: ItemRecord?
+        for _ in 0..<2 where updated == nil {
+            updated = try updateLocalRecord(try catalog.id(of: inode)) {
+                $0.size = size
+                $0.contentModifiedAt = mtime
+                $0.fetchedAt = Date()
+            }
+        }
+        guard let record = updated, let parent = record.parentID else {
             // Deleted while open: like an unlinked file, its data goes with the last descriptor.
             try? staging.remove(path: content.path)
             return
         }
-        guard let parent = record.parentID else { throw FileSystemError.notFound }
-        try content.sync()
-        let size = try content.size()
-        let mtime = content.modificationTime ?? Date()
-        record.size = size
-        record.contentModifiedAt = mtime
-        record.fetchedAt = Date()
-        localChanges.set(record)
-        try catalog.store.upsert(record)
+        let id = record.id
         let target: Cache.UploadTarget = record.isProvisional
             ? .newFile(parent: parent, name: record.name)
             : .newVersion(of: id, baseETag: content.baseETag)

@@ -43,30 +43,43 @@ extension BoxFileSystem {
     }
 
     private func move(_ source: ItemRecord, to destination: ItemID, name: String) async throws {
-        var moved = source
-        moved.parentID = destination
-        moved.name = name
         if source.isProvisional {
-            // Not on Box yet: the upload will create it under its final name.
-            localChanges.set(moved)
-            try catalog.store.move(source.id, to: destination, name: name)
-            return
+            // Not on Box yet: the upload will create it under its final name. The move fails if the upload
+            // finished since the lookup (the id is Box's now); then the item is renamed on Box like any other.
+            if try catalog.store.move(source.id, to: destination, name: name) {
+                try updateLocalRecord(source.id) {
+                    $0.parentID = destination
+                    $0.name = name
+                }
+                return
+            }
+            return try await move(try uploadedVersion(of: source), to: destination, name: name)
         }
         let result = try await client.update(
             source.id, kind: source.kind, name: name != source.name ? name : nil,
             parent: destination != source.parentID ? destination : nil, contentModifiedAt: nil, ifMatch: nil)
         try catalog.store.upsert(result.record(fetchedAt: Date(), parentOverride: destination))
-        if let local = localChanges.record(for: source.id) {
-            var updated = local
-            updated.parentID = destination
-            updated.name = name
-            localChanges.set(updated)
-            try catalog.store.move(source.id, to: destination, name: name)
+        if localChanges.record(for: source.id) != nil {
+            try updateLocalRecord(source.id) {
+                $0.parentID = destination
+                $0.name = name
+            }
         }
+    }
+
+    /// The record a provisional item has after its upload rekeyed it (found by its unchanged place).
+    private func uploadedVersion(of provisional: ItemRecord) throws -> ItemRecord {
+        guard let parent = provisional.parentID, let current = try catalog.store.child(of: parent, named: provisional.name)
+        else { throw FileSystemError.notFound }
+        return current
     }
 
     /// Deletes a file here and on Box (to Box's trash); queued uploads of it are dropped.
     private func remove(_ record: ItemRecord) async throws {
+        var record = record
+        if record.isProvisional, try catalog.store.item(record.id) == nil {
+            record = try uploadedVersion(of: record)
+        }
         let inode = try catalog.inode(of: record.id)
         if !record.isProvisional {
             try await client.delete(record.id, kind: .file, ifMatch: nil)

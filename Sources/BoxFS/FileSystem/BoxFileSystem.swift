@@ -46,8 +46,10 @@ final class BoxFileSystem: FUSEOperations, Sendable {
             logger: logger
         ) { inode in
             // Box now has the newest content, unless someone is writing the file again right now.
-            guard !writers.isOpen(inode), let id = try? store.itemID(for: inode) else { return }
-            localChanges.remove(id)
+            localChanges.serialized {
+                guard !writers.isOpen(inode), let id = try? store.itemID(for: inode) else { return }
+                localChanges.remove(id)
+            }
         }
     }
 

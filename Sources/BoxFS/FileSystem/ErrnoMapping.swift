@@ -93,4 +93,13 @@ extension BoxAPIError {
         if case .notFound = self { return true }
         return false
     }
+
+    /// Box couldn't be reached or couldn't answer (after the client's retries): cached answers may stand in.
+    var isUnavailable: Bool {
+        switch self {
+        case .transport, .rateLimited: true
+        case .http(let status, _): status >= 500
+        default: false
+        }
+    }
 }

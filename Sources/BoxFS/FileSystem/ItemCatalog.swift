@@ -55,6 +55,11 @@ final class ItemCatalog: Sendable {
         } catch let error as BoxAPIError where error.isNotFound {
             try store.remove(id)
             throw FileSystemError.notFound
+        } catch let error as BoxAPIError where error.isUnavailable {
+            // Offline: what we knew is a better answer than EIO.
+            guard let cached else { throw error }
+            logger.info("Box unavailable (\(error)); serving cached attributes of \(id)")
+            return cached
         }
     }
 
@@ -93,7 +98,17 @@ final class ItemCatalog: Sendable {
     }
 
     private func ensureListing(of folder: ItemID) async throws {
-        if isFresh(try store.listingFetchedAt(folder)) { return }
+        let fetchedAt = try store.listingFetchedAt(folder)
+        if isFresh(fetchedAt) { return }
+        do {
+            try await refreshListing(of: folder)
+        } catch let error as BoxAPIError where error.isUnavailable && fetchedAt != nil {
+            // Offline: keep serving the listing we have.
+            logger.info("Box unavailable (\(error)); serving the cached listing of \(folder)")
+        }
+    }
+
+    private func refreshListing(of folder: ItemID) async throws {
         try await loads.load(folder) { [store, client, localChanges] in
             let fetchedAt = Date()
             let entries = try await client.folderItems(folder)

@@ -10,6 +10,15 @@ final class LocalChanges: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`.
     private var records: [ItemID: ItemRecord] = [:]
+    /// Serialises read-modify-write cycles (see ``serialized(_:)``); separate from `lock`, which the body
+    /// takes for each read and write.
+    private let mutation = NSLock()
+
+    /// Runs a read-modify-write of a record without another one interleaving: a close committing the size
+    /// and a rename committing the name must both survive.
+    func serialized<T>(_ body: () throws -> T) rethrows -> T {
+        try mutation.withLock(body)
+    }
 
     func set(_ record: ItemRecord) { lock.withLock { records[record.id] = record } }
 

@@ -25,8 +25,10 @@ struct Uploader: Sendable {
         let uploaded: BoxItem
         if record.isProvisional {
             uploaded = try await uploadNewFile(record, parent: parent, entry: entry, mtime: mtime)
-            try store.rekey(record.id, to: uploaded.id)
-            localChanges.rekey(record.id, to: uploaded.id)
+            try localChanges.serialized {
+                try store.rekey(record.id, to: uploaded.id)
+                localChanges.rekey(record.id, to: uploaded.id)
+            }
         } else {
             uploaded = try await uploadNewVersion(record, parent: parent, entry: entry, mtime: mtime)
         }
@@ -110,8 +112,14 @@ struct Uploader: Sendable {
                 contentModifiedAt: touched ? current.contentModifiedAt : nil, ifMatch: nil)
         }
         let record = result.record(fetchedAt: Date(), parentOverride: current.parentID)
-        try store.upsert(record)
-        if localChanges.record(for: record.id) != nil { localChanges.set(record) }
+        try localChanges.serialized {
+            // A size or mtime committed locally meanwhile belongs to the next upload; keep it visible.
+            if let local = localChanges.record(for: record.id), local.size != current.size || local.contentModifiedAt != current.contentModifiedAt {
+                return
+            }
+            try store.upsert(record)
+            if localChanges.record(for: record.id) != nil { localChanges.set(record) }
+        }
     }
 }
 

@@ -47,3 +47,18 @@ extension MetadataStore {
         try inTransaction { db in try ItemsTable.move(id, to: parent, name: name, in: db) }
     }
 }
+
+extension MetadataStore {
+    /// Stores `item` only if an item with its id is cached; returns whether it was.
+    ///
+    /// For changes made from a snapshot of a record: if the item was removed or rekeyed meanwhile, writing the
+    /// snapshot back would resurrect it under its old id.
+    @discardableResult
+    public func updateIfPresent(_ item: ItemRecord) throws -> Bool {
+        try inTransaction { db in
+            guard try ItemsTable.item(item.id, in: db) != nil else { return false }
+            try ItemsTable.upsert(item, in: db)
+            return true
+        }
+    }
+}

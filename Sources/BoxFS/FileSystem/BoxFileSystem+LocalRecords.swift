@@ -1,0 +1,23 @@
+import Cache
+import Foundation
+
+extension BoxFileSystem {
+    /// Changes the local record of a file whose newest state is (or becomes) local-only, reading it fresh and
+    /// writing it back only if it still exists under that id.
+    ///
+    /// Every local change goes through here because uploads finish concurrently: an upload rekeys a provisional
+    /// record to Box's id, and writing back a snapshot taken before that would resurrect the provisional item
+    /// next to the real one.
+    ///
+    /// - Returns: the updated record, or nil if the id is gone (the caller looks the item up again).
+    @discardableResult
+    func updateLocalRecord(_ id: ItemID, _ change: (inout ItemRecord) -> Void) throws -> ItemRecord? {
+        try localChanges.serialized {
+            guard var record = try localChanges.record(for: id) ?? catalog.store.item(id) else { return nil }
+            change(&record)
+            guard try catalog.store.updateIfPresent(record) else { return nil }
+            localChanges.set(record)
+            return record
+        }
+    }
+}

@@ -1,0 +1,190 @@
+"""Writing through the mount: new files, overwrites, appends, truncation, renames, deletes, and the tools
+users run (cp, rsync, tar, vim-style saves)."""
+import errno
+import os
+import shutil
+import subprocess
+import time
+
+from helpers import errno_of, random_bytes, run, sha1, wait_for, wait_uploaded
+
+
+def test_new_file_reaches_box(emulator, mount):
+    data = b"hello from boxfs\n"
+    (mount.path / "hello.txt").write_bytes(data)
+    assert (mount.path / "hello.txt").read_bytes() == data
+    assert os.stat(mount.path / "hello.txt").st_size == len(data)
+    wait_uploaded(emulator, "0", "hello.txt", data)
+
+
+def test_overwrite_append_and_truncate_make_new_versions(emulator, mount):
+    path = mount.path / "versions.txt"
+    path.write_bytes(b"one\n")
+    first = wait_uploaded(emulator, "0", "versions.txt", b"one\n")
+    path.write_bytes(b"two\n")
+    second = wait_uploaded(emulator, "0", "versions.txt", b"two\n")
+    assert second["id"] == first["id"], "an overwrite must be a new version of the same Box file"
+    with open(path, "ab") as f:
+        f.write(b"three\n")
+    wait_uploaded(emulator, "0", "versions.txt", b"two\nthree\n")
+    os.truncate(path, 3)
+    wait_uploaded(emulator, "0", "versions.txt", b"two")
+    assert path.read_bytes() == b"two"
+
+
+def test_random_writes_inside_an_existing_file(emulator, mount):
+    data = bytearray(random_bytes(6 * 1024 * 1024, seed=11))
+    emulator.upload("0", "patch.bin", bytes(data))
+    mount.remount(clear_cache=True)
+    with open(mount.path / "patch.bin", "r+b") as f:
+        f.seek(5_000_000)
+        f.write(b"X" * 1000)
+    data[5_000_000:5_001_000] = b"X" * 1000
+    wait_uploaded(emulator, "0", "patch.bin", bytes(data))
+    assert sha1((mount.path / "patch.bin").read_bytes()) == sha1(bytes(data))
+
+
+def test_large_file_uses_a_chunked_upload(emulator, mount):
+    data = random_bytes(45 * 1024 * 1024, seed=5)
+    emulator.reset_stats()
+    src = mount.path.parent / "large-src.bin"
+    src.write_bytes(data)
+    run("cp", src, mount.path / "large.bin")
+    wait_uploaded(emulator, "0", "large.bin", data, timeout=120)
+    assert emulator.calls("POST /api/2.0/files/upload_sessions") == 1, emulator.stats()
+    assert emulator.calls("PUT /api/2.0/files/upload_sessions/*") >= 2, emulator.stats()
+    assert emulator.calls("POST /api/2.0/files/upload_sessions/*") == 1, emulator.stats()  # the commit
+    mount.remount(clear_cache=True)
+    assert sha1((mount.path / "large.bin").read_bytes()) == sha1(data)
+
+
+def test_mkdir_rename_move_and_delete(emulator, mount):
+    os.mkdir(mount.path / "docs")
+    (mount.path / "docs" / "a.txt").write_bytes(b"a")
+    docs = wait_for(lambda: emulator.find("0", "docs"), 10, "docs on Box")
+    wait_uploaded(emulator, docs["id"], "a.txt", b"a")
+    os.rename(mount.path / "docs" / "a.txt", mount.path / "docs" / "b.txt")
+    assert emulator.find(docs["id"], "b.txt") and not emulator.find(docs["id"], "a.txt")
+    os.mkdir(mount.path / "archive")
+    os.rename(mount.path / "docs" / "b.txt", mount.path / "archive" / "b.txt")
+    archive = emulator.find("0", "archive")
+    assert emulator.find(archive["id"], "b.txt")
+    assert (mount.path / "archive" / "b.txt").read_bytes() == b"a"
+    assert errno_of(os.rmdir, mount.path / "archive") == errno.ENOTEMPTY
+    os.unlink(mount.path / "archive" / "b.txt")
+    os.rmdir(mount.path / "archive")
+    assert emulator.find("0", "archive") is None
+    os.rename(mount.path / "docs", mount.path / "papers")
+    assert emulator.find("0", "papers") and not emulator.find("0", "docs")
+
+
+def test_rename_over_an_existing_file_replaces_it(emulator, mount):
+    (mount.path / "target.txt").write_bytes(b"old")
+    wait_uploaded(emulator, "0", "target.txt", b"old")
+    (mount.path / "new.tmp").write_bytes(b"new")
+    os.rename(mount.path / "new.tmp", mount.path / "target.txt")
+    assert (mount.path / "target.txt").read_bytes() == b"new"
+    assert not (mount.path / "new.tmp").exists()
+    wait_uploaded(emulator, "0", "target.txt", b"new")
+    assert emulator.find("0", "new.tmp") is None
+
+
+def test_vim_style_save(emulator, mount):
+    path = mount.path / "notes.txt"
+    path.write_text("line 1\n")
+    wait_uploaded(emulator, "0", "notes.txt", b"line 1\n")
+    # vim: write the new text to a swap-named file, rename the original away, rename the new one in, delete.
+    run("vim", "-n", "-N", "-u", "NONE", "-i", "NONE", "-es", "+$put ='line 2'", "+wq", path, timeout=60)
+    assert path.read_text() == "line 1\nline 2\n"
+    wait_uploaded(emulator, "0", "notes.txt", b"line 1\nline 2\n")
+    assert sorted(n for n in os.listdir(mount.path) if n.startswith("notes")) == ["notes.txt"]
+
+
+def test_rsync_and_tar_round_trip(emulator, mount, tmp_path):
+    src = tmp_path / "src"
+    for i in range(30):
+        d = src / f"dir{i % 3}"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"file{i}.dat").write_bytes(random_bytes(1000 + i * 777, seed=i))
+    os.utime(src / "dir0" / "file0.dat", (1_600_000_000, 1_600_000_000))
+    run("rsync", "-a", f"{src}/", f"{mount.path}/synced/")
+    run("diff", "-r", src, mount.path / "synced")
+    # A second rsync finds nothing to do: sizes and mtimes came through.
+    out = run("rsync", "-a", "--itemize-changes", f"{src}/", f"{mount.path}/synced/").stdout
+    assert out.strip() == "", out
+    assert int(os.stat(mount.path / "synced" / "dir0" / "file0.dat").st_mtime) == 1_600_000_000
+    # tar out of the mount and back in elsewhere.
+    run("tar", "-C", mount.path, "-cf", tmp_path / "out.tar", "synced")
+    restore = tmp_path / "restore"
+    restore.mkdir()
+    run("tar", "-C", restore, "-xf", tmp_path / "out.tar")
+    run("diff", "-r", src, restore / "synced")
+    # And everything reached Box, with the right content.
+    synced = wait_for(lambda: emulator.find("0", "synced"), 10, "synced on Box")
+    dir1 = emulator.find(synced["id"], "dir1")
+    wait_uploaded(emulator, dir1["id"], "file1.dat", (src / "dir1" / "file1.dat").read_bytes())
+    run("tar", "-C", mount.path, "-xf", tmp_path / "out.tar", "--transform", "s/^synced/untarred/")
+    run("diff", "-r", src, mount.path / "untarred")
+
+
+def test_bad_names_get_the_right_errno(mount):
+    assert errno_of(open, mount.path / "back\\slash", "w") == errno.EINVAL
+    assert errno_of(open, mount.path / "trailing ", "w") == errno.EINVAL
+    assert errno_of(open, mount.path / ("x" * 256), "w") == errno.ENAMETOOLONG
+    assert errno_of(os.mkdir, mount.path / "bad\\dir") == errno.EINVAL
+    (mount.path / "Case.txt").write_bytes(b"1")
+    # Box names are unique case-insensitively.
+    assert errno_of(os.mkdir, mount.path / "CASE.TXT") == errno.EEXIST
+    assert errno_of(os.symlink, "Case.txt", mount.path / "link") == errno.EPERM
+    assert errno_of(os.link, mount.path / "Case.txt", mount.path / "hard") == errno.EPERM
+    log = mount.log_path.read_text()
+    assert "back\\slash" in log and "refusing" in log
+
+
+def test_failed_uploads_stay_staged_and_retry(emulator, mount):
+    os.listdir(mount.path)  # the folder is cached; then Box goes down
+    emulator.set_faults(p5xx=1.0)
+    try:
+        (mount.path / "retry.txt").write_bytes(b"precious")
+        wait_for(lambda: "retrying" in mount.log_path.read_text(), 30, "a failed upload to be retried")
+        assert os.getxattr(mount.path / "retry.txt", "user.box.pending") == b"1"
+        assert (mount.path / "retry.txt").read_bytes() == b"precious"
+    finally:
+        emulator.set_faults(p5xx=0.0)
+    wait_uploaded(emulator, "0", "retry.txt", b"precious", timeout=60)
+    wait_for(lambda: os.getxattr(mount.path / "retry.txt", "user.box.pending") == b"0", 10, "the upload to settle")
+
+
+def test_pending_uploads_survive_a_crash(emulator, mount):
+    os.listdir(mount.path)
+    emulator.set_faults(p5xx=1.0)
+    try:
+        (mount.path / "journal.txt").write_bytes(b"must not be lost")
+        wait_for(lambda: "retrying" in mount.log_path.read_text(), 30, "a failed upload to be retried")
+        mount.kill9()
+    finally:
+        emulator.set_faults(p5xx=0.0)
+    assert emulator.find("0", "journal.txt") is None
+    mount.start()
+    wait_uploaded(emulator, "0", "journal.txt", b"must not be lost", timeout=60)
+    assert (mount.path / "journal.txt").read_bytes() == b"must not be lost"
+
+
+def test_unmount_waits_for_pending_uploads(emulator, mount):
+    data = random_bytes(2_000_000, seed=9)
+    (mount.path / "last.bin").write_bytes(data)
+    mount.unmount()
+    entry = emulator.find("0", "last.bin")
+    assert entry and entry["sha1"] == sha1(data)
+    mount.start()
+
+
+def test_read_only_mount_refuses_writes(emulator, tmp_path):
+    from conftest import Mount
+    m = Mount(emulator, tmp_path / "ro", tmp_path / "ro-cache", "ro")
+    try:
+        assert errno_of(open, m.path / "x.txt", "w") == errno.EROFS
+        assert errno_of(os.mkdir, m.path / "d") == errno.EROFS
+        assert os.listdir(m.path)
+    finally:
+        m.unmount()
