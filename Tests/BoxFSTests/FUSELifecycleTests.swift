@@ -30,6 +30,16 @@ final class FUSELifecycleTests: XCTestCase {
         try mount.session.unmount()  // already gone: nothing to do
     }
 
+    func testAutoUnmountMountsThroughTheHelperAndUnmountsCleanly() throws {
+        let mount = try FUSETestMount(options: ["auto_unmount"])
+        defer { mount.tearDown() }
+        try XCTAssertEqual(mount.sh("echo x > \(mount.path("file"))").status, 0)
+        XCTAssertEqual(mount.fileSystem.content(at: ["file"]), Array("x\n".utf8))
+        try mount.session.unmount()
+        XCTAssertEqual(mount.session.waitUntilEnded(timeout: 10), .unmounted)
+        XCTAssertFalse(isMounted(mount.mountpoint))
+    }
+
     func testUnmountsOnSignal() throws {
         let mount = try FUSETestMount()
         defer { mount.tearDown() }

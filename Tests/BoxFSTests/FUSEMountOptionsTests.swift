@@ -4,7 +4,7 @@ import XCTest
 final class FUSEMountOptionsTests: XCTestCase {
     func testParsesKernelAndOwnershipOptions() throws {
         let options = try MountOptions(parsing: [
-            "ro", "allow_other", "default_permissions", "noatime", "fsname=box:work,team", "uid=1000", "gid=100", "umask=027", "max_read=131072",
+            "ro", "allow_other", "auto_unmount", "default_permissions", "noatime", "fsname=box:work,team", "uid=1000", "gid=100", "umask=027", "max_read=131072",
         ])
         XCTAssertTrue(options.readOnly)
         XCTAssertTrue(options.allowOther)
@@ -15,7 +15,7 @@ final class FUSEMountOptionsTests: XCTestCase {
         XCTAssertEqual(options.maxRead, 131072)
         // Ownership stays with boxfs; commas in values are escaped for libfuse's -o splitting.
         XCTAssertEqual(options.libfuseArguments, [
-            "boxfs", "-o", "fsname=box:work\\,team,subtype=boxfs,default_permissions,allow_other,ro,max_read=131072,noatime",
+            "boxfs", "-o", "fsname=box:work\\,team,subtype=boxfs,default_permissions,allow_other,auto_unmount,ro,max_read=131072,noatime",
         ])
     }
 

@@ -17,6 +17,9 @@ public struct MountOptions: Sendable, Hashable {
     public var allowOther: Bool = false
     /// Mount read-only (`ro`); the kernel then answers `EROFS` to writes itself.
     public var readOnly: Bool = false
+    /// Have a `fusermount3` helper unmount when the process dies, even by SIGKILL, so a crash leaves no
+    /// stale mount (`auto_unmount`; libfuse then mounts through `fusermount3`).
+    public var autoUnmount: Bool = false
     /// The largest read request, in bytes (`max_read=`).
     public var maxRead: UInt32?
     /// Further mount flags passed to the kernel as given (`noatime`, `nodev`, `noexec`, `sync`, ...).
@@ -46,6 +49,7 @@ public struct MountOptions: Sendable, Hashable {
             case ("fsname", let value?): fsName = value
             case ("subtype", let value?): subtype = value
             case ("allow_other", nil): allowOther = true
+            case ("auto_unmount", nil): autoUnmount = true
             case ("default_permissions", nil): continue
             case ("ro", nil): readOnly = true
             case ("rw", nil): readOnly = false
@@ -68,6 +72,7 @@ public struct MountOptions: Sendable, Hashable {
         // so the filesystem needs no `access` handler (boxfs has no permission model of its own).
         var options = ["fsname=\(Self.escaped(fsName))", "subtype=\(Self.escaped(subtype))", "default_permissions"]
         if allowOther { options.append("allow_other") }
+        if autoUnmount { options.append("auto_unmount") }
         options.append(readOnly ? "ro" : "rw")
         if let maxRead { options.append("max_read=\(maxRead)") }
         options += flags
