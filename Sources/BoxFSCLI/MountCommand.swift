@@ -45,20 +45,18 @@ struct MountCommand: AsyncParsableCommand {
         if !foreground, !Daemon.isChild {
             // mount(8) and fstab expect the helper to return once the filesystem is mounted.
             let logFile = configuration.resolvedCacheDirectory(mountpoint: mountpoint).appendingPathComponent("boxfs.log")
-            try Daemon.spawnInBackground(logFile: logFile)
+            try Daemon.spawnInBackground(mountpoint: mountpoint, logFile: logFile)
             return
         }
 
         BoxFSLogHandler.bootstrap(level: configuration.logLevel.loggerLevel)
+        if Daemon.isChild { _ = setsid() }  // outlive the shell that ran mount(8)
         let logger = Logger(label: "boxfs")
         do {
             try await BoxFSMount(configuration: configuration, mountpoint: mountpoint, options: mountOptions, logger: logger)
-                .run(onMounted: {
-                    Daemon.reportMounted()
-                    SystemdNotify.ready()
-                })
+                .run(onMounted: { SystemdNotify.ready() })
         } catch {
-            Daemon.reportFailure("\(error)")
+            logger.critical("\(error)")
             throw CLIError.mountFailed("\(error)")
         }
     }

@@ -11,7 +11,8 @@ def sha1(data: bytes) -> str:
 
 def run(*args, check=True, **kwargs) -> subprocess.CompletedProcess:
     """Runs an ordinary tool against the mount, failing the test with its output if it fails."""
-    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)
+    kwargs.setdefault("text", True)
+    proc = subprocess.run([str(a) for a in args], capture_output=True, **kwargs)
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(map(str, args))} exited {proc.returncode}: {proc.stderr.strip()}")
     return proc
