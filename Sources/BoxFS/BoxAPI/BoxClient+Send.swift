@@ -41,11 +41,7 @@ extension BoxClient {
                     logger: logger)
                 let status = Int(response.status.code)
                 if request.accepted.contains(status) {
-                    do {
-                        return try await handle(response)
-                    } catch let final as BoxAPIError {
-                        throw final
-                    }
+                    return try await handle(response)
                 }
                 if status == 401, let token, request.authenticated {
                     _ = try? await response.body.collect(upTo: 64 * 1024)
