@@ -15,7 +15,15 @@ final class AuthEmulatorHarness {
 
     let directory: URL
     let emulator: EmulatorServer
-    let logger = Logger(label: "auth-tests")
+    /// Everything boxfs logs during the test, at trace level, to check that no secret appears in it.
+    let logs = AuthLogCapture()
+    var logger: Logger {
+        var logger = Logger(label: "auth-tests") { [logs] _ in logs }
+        logger.logLevel = .trace
+        return logger
+    }
+    /// Secrets the test handled (tokens handed out, refresh tokens): none may appear in the logs.
+    private let secrets = AuthLogCapture()
     var http: HTTPClient { .shared }
     var tokenURL: URL { URL(string: emulator.tokenURL)! }
 
@@ -47,6 +55,13 @@ final class AuthEmulatorHarness {
     func shutdown(file: StaticString = #filePath, line: UInt = #line) async throws {
         let violations = emulator.services.conformance.violations
         XCTAssertTrue(violations.isEmpty, "\(violations)", file: file, line: line)
+        let logged = logs.lines.joined(separator: "\n")
+        XCTAssertFalse(logged.isEmpty, "boxfs logged nothing at trace level, so the secret check below proves nothing",
+                       file: file, line: line)
+        let keyBody = try AuthTestKeys.shared().encryptedPrivateKeyPEM.split(separator: "\n")[1]
+        for secret in secrets.lines + [Self.clientSecret, Self.passphrase, String(keyBody)] {
+            XCTAssertFalse(logged.contains(secret), "a secret was logged", file: file, line: line)
+        }
         try await emulator.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -83,9 +98,14 @@ final class AuthEmulatorHarness {
         return configuration
     }
 
+    /// The provider the factory makes for `lines`; every token it hands out is remembered as a secret.
     func provider(_ lines: String) throws -> any AccessTokenProvider {
-        try AuthProviderFactory.make(configuration: try configuration(lines), httpClient: http, logger: logger)
+        let provider = try AuthProviderFactory.make(configuration: try configuration(lines), httpClient: http, logger: logger)
+        return SecretNotingProvider(inner: provider, secrets: secrets)
     }
+
+    /// Remembers a secret the logs must not contain.
+    func noteSecret(_ secret: String) { secrets.append(secret) }
 
     /// The user a token acts for, asked of the API (`GET /users/me`) through the real client.
     func user(for provider: any AccessTokenProvider, asUser: String? = nil) async throws -> String {
@@ -107,6 +127,7 @@ final class AuthEmulatorHarness {
     func login(as user: UserID) async throws -> (access: String, refresh: String) {
         let code = try emulator.authority.issueAuthorizationCode(for: user, clientID: Self.clientID)
         let answer = try await postToken(["grant_type": "authorization_code", "code": code])
+        for key in ["access_token", "refresh_token"] { (answer.json[key] as? String).map(noteSecret) }
         return (try XCTUnwrap(answer.json["access_token"] as? String), try XCTUnwrap(answer.json["refresh_token"] as? String))
     }
 
@@ -124,6 +145,43 @@ final class AuthEmulatorHarness {
         let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]) ?? [:]
         return (Int(response.status.code), json)
     }
+}
+
+/// Collects log lines (message and metadata) or secrets, from any thread.
+final class AuthLogCapture: LogHandler, @unchecked Sendable {
+    // @unchecked: `collected` is only touched under `lock`; the LogHandler value properties are set before use.
+    private let lock = NSLock()
+    private var collected: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var lines: [String] { lock.withLock { collected } }
+
+    func append(_ line: String) { lock.withLock { collected.append(line) } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        append("\(level) \(message) \(self.metadata.merging(metadata ?? [:]) { $1 })")
+    }
+}
+
+/// Passes calls through, noting each token handed out as a secret.
+struct SecretNotingProvider: AccessTokenProvider {
+    let inner: any AccessTokenProvider
+    let secrets: AuthLogCapture
+
+    func accessToken() async throws -> String {
+        let token = try await inner.accessToken()
+        secrets.append(token)
+        return token
+    }
+
+    func tokenRejected(_ token: String) async { await inner.tokenRejected(token) }
 }
 
 /// One RSA key pair per test run, made with the `openssl` command: the private key as Box's console issues it

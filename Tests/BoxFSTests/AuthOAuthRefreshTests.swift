@@ -26,7 +26,9 @@ final class AuthOAuthRefreshTests: XCTestCase {
 
     private func storedRefreshToken(_ store: URL) throws -> String {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: store)) as? [String: Any]
-        return try XCTUnwrap(object?["refresh_token"] as? String)
+        let token = try XCTUnwrap(object?["refresh_token"] as? String)
+        harness.noteSecret(token)
+        return token
     }
 
     func testRotationIsPersistedPrivatelyAndTheSpentTokenIsRefused() async throws {

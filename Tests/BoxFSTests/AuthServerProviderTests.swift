@@ -63,6 +63,18 @@ final class AuthServerProviderTests: XCTestCase {
         }
     }
 
+    func testAClockBehindBoxIsCorrectedFromTheServersDate() async throws {
+        let config = try harness.writeFile("box_config.json", try harness.jwtConfigJSON())
+        let app = try JWTAppCredentials.load(configFile: config)
+        // Five minutes slow: the first assertion has already expired by Box's clock.
+        let provider = JWTTokenProvider(tokenURL: harness.tokenURL, app: app, subject: .enterprise(EmulatorUsers.enterpriseID),
+                                        http: harness.http, logger: harness.logger, clock: { Date() - 300 })
+        let token = try await provider.accessToken()
+        harness.noteSecret(token)
+        XCTAssertEqual(harness.emulator.authority.authenticate(bearerToken: token), .success(EmulatorUsers.serviceAccount))
+        XCTAssertTrue(harness.logs.lines.contains { $0.contains("retrying with the server's clock") })
+    }
+
     func testClientCredentialsForEnterpriseAndUser() async throws {
         let base = "auth = ccg\nclient_id = \(AuthEmulatorHarness.clientID)\nclient_secret = \(AuthEmulatorHarness.clientSecret)\n"
         let enterprise = try harness.provider(base + "enterprise_id = \(EmulatorUsers.enterpriseID)\n")

@@ -7,6 +7,12 @@ public struct JWTTokenProvider: AccessTokenProvider {
     private let refresher: TokenRefresher
 
     public init(tokenURL: URL, app: JWTAppCredentials, subject: TokenSubject, http: HTTPClient, logger: Logger) {
+        self.init(tokenURL: tokenURL, app: app, subject: subject, http: http, logger: logger, clock: { Date() })
+    }
+
+    /// - Parameter clock: the local clock assertions are dated by; tests skew it against the server's.
+    init(tokenURL: URL, app: JWTAppCredentials, subject: TokenSubject, http: HTTPClient, logger: Logger,
+         clock: @escaping @Sendable () -> Date) {
         let endpoint = TokenEndpoint(url: tokenURL, http: http, logger: logger)
         let builder = JWTAssertionBuilder(clientID: app.clientID, publicKeyID: app.publicKeyID,
                                           privateKey: app.privateKey, subject: subject,
@@ -16,7 +22,7 @@ public struct JWTTokenProvider: AccessTokenProvider {
              ("client_id", app.clientID), ("client_secret", app.clientSecret)]
         }
         refresher = TokenRefresher(fetch: { _ in
-            switch try await endpoint.post(form(try builder.assertion(now: Date()))) {
+            switch try await endpoint.post(form(try builder.assertion(now: clock()))) {
             case let .granted(token):
                 return token
             case let .refused(error, description, serverDate):
@@ -25,7 +31,7 @@ public struct JWTTokenProvider: AccessTokenProvider {
                     throw AuthError.grantRefused(error: error, description: description)
                 }
                 logger.warning("JWT assertion refused for its expiry; retrying with the server's clock",
-                               metadata: ["skew_seconds": "\(Int(serverDate.timeIntervalSinceNow))"])
+                               metadata: ["skew_seconds": "\(Int(serverDate.timeIntervalSince(clock())))"])
                 return try await endpoint.grant(form(try builder.assertion(now: serverDate)))
             }
         })
