@@ -52,7 +52,6 @@ final class FUSELifecycleTests: XCTestCase {
     func testAbortedConnectionLeavesAStaleMountThatIsReported() throws {
         let mount = try FUSETestMount()
         defer { mount.tearDown() }
-        defer { umount2(mount.mountpoint, Int32(MNT_DETACH)) }
         let connection = try XCTUnwrap(connectionNumber(of: mount.mountpoint))
         try XCTAssertEqual(mount.sh("""
             grep -q fusectl /proc/mounts || mount -t fusectl none /sys/fs/fuse/connections
@@ -65,6 +64,8 @@ final class FUSELifecycleTests: XCTestCase {
             XCTAssertEqual($0 as? FUSESessionError, .staleMount(path: mount.mountpoint))
             XCTAssertTrue("\($0)".contains("fusermount3 -u \(mount.mountpoint)"), "\($0)")
         }
+        try mount.session.unmount()  // the session is over, but its stale mount can still be cleared
+        XCTAssertFalse(isMounted(mount.mountpoint))
     }
 
     /// The fusectl connection number is the minor device number of the mount.

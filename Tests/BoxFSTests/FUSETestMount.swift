@@ -36,12 +36,12 @@ final class FUSETestMount {
             at: mountpoint.path, options: try MountOptions(parsing: options), operations: fileSystem, logger: logger)
     }
 
-    /// Unmounts if a test did not, then removes the temporary directory.
+    /// Unmounts if a test did not (stale mounts too), then removes the temporary directory.
     func tearDown() {
         if isMounted(mountpoint) {
             try? session.unmount()
-            _ = session.waitUntilEnded(timeout: 10)
         }
+        XCTAssertNotNil(session.waitUntilEnded(timeout: 10), "the session outlived its unmount")
         try? FileManager.default.removeItem(at: root)
     }
 

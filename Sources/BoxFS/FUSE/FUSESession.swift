@@ -142,9 +142,8 @@ public final class FUSESession: @unchecked Sendable {
     ///
     /// The unmount is lazy (`MNT_DETACH`): the mountpoint disappears at once, and files still open keep
     /// working until they are closed, so a running `cp` or editor save does not lose data. Unmounting an
-    /// already unmounted session does nothing.
+    /// already unmounted session does nothing; after ``FUSESessionEnd/aborted`` it removes the stale mount.
     public func unmount() throws {
-        if state.withLock({ end != nil }) { return }
         if geteuid() == 0 {
             guard umount2(mountpoint, Int32(MNT_DETACH)) == 0 else {
                 let error = errno
