@@ -98,7 +98,7 @@ final class ClientFaultTests: XCTestCase {
     }
 
     func testClientRateLimiterSpacesCalls() async throws {
-        // 120 calls/min = 2/s with a burst of 10: 16 calls need at least 3 s.
+        // 120 calls/min: a burst of 10, then 110/min (so no sliding minute sees more than 120): 16 calls take > 3 s.
         let harness = try await ClientHarness.start(client: { $0.apiCallsPerMinute = 120 })
         let started = ContinuousClock.now
         for _ in 0..<16 { _ = try await harness.client.folder(.root) }

@@ -22,9 +22,12 @@ actor RateLimiter {
         var updated: ContinuousClock.Instant
 
         init(perMinute: Int, now: ContinuousClock.Instant) {
-            perSecond = Double(max(1, perMinute)) / 60
-            // A burst of a few seconds' worth: enough for a parallel listing, small enough not to trip Box.
-            capacity = max(1, perSecond * 5)
+            let limit = Double(max(1, perMinute))
+            // A burst of five seconds' worth, for parallel listings and reads. Box counts over a sliding
+            // minute, in which a bucket can spend its full capacity plus a minute of refill; refilling at
+            // (limit - capacity) per minute keeps that total within the limit.
+            capacity = max(1, (limit / 12).rounded(.down))
+            perSecond = max(1, limit - capacity) / 60
             tokens = capacity
             updated = now
         }
