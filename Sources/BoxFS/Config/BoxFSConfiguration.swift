@@ -23,6 +23,10 @@ public struct BoxFSConfiguration: Sendable {
     public var blockSize: Int = 4 << 20
     /// How long cached metadata (attributes, listings, known-absent names) is served without asking Box.
     public var metadataTTL: TimeInterval = 60
+    /// The TTL while the events stream is followed: changes arrive as events, so listings are only a backstop.
+    public var metadataTTLWithEvents: TimeInterval = 600
+    /// Follow Box's events stream to see changes made elsewhere within seconds.
+    public var followEvents = true
 
     // Reading
     /// The largest read-ahead window one sequential reader grows to.

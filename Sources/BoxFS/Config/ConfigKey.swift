@@ -53,6 +53,8 @@ struct ConfigKey: Sendable {
             config.blockSize = Int(size)
         },
         ConfigKey(name: "metadata_ttl") { $0.metadataTTL = try ConfigValues.duration($1) },
+        ConfigKey(name: "metadata_ttl_with_events") { $0.metadataTTLWithEvents = try ConfigValues.duration($1) },
+        ConfigKey(name: "events") { $0.followEvents = try ConfigValues.bool($1) },
         // Reading
         ConfigKey(name: "read_ahead_max") { $0.readAheadMax = try ConfigValues.size($1) },
         ConfigKey(name: "read_ahead_memory") { $0.readAheadMemory = try ConfigValues.size($1) },

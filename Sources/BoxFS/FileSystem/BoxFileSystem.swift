@@ -23,12 +23,19 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let directories = HandleTable<DirectoryHandle>()
     let writers = OpenWriters()
     let quota: QuotaCache
+    let freshness: FreshnessPolicy
+    let blockCache: BlockCache
+    /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
+    let notifier = KernelNotifier()
 
     init(store: MetadataStore, blockCache: BlockCache, staging: StagingArea, client: BoxClient,
          options: FileSystemOptions, logger: Logger) {
         let localChanges = LocalChanges()
         self.localChanges = localChanges
-        self.catalog = ItemCatalog(store: store, client: client, ttl: options.metadataTTL, localChanges: localChanges, logger: logger)
+        self.blockCache = blockCache
+        self.freshness = FreshnessPolicy(ttl: options.metadataTTL, ttlWithEvents: options.metadataTTLWithEvents)
+        self.catalog = ItemCatalog(
+            store: store, client: client, freshness: freshness, localChanges: localChanges, logger: logger)
         self.client = client
         self.staging = staging
         self.options = options
@@ -66,6 +73,13 @@ final class BoxFileSystem: FUSEOperations, Sendable {
             }
         }
         try await uploads.replayJournal()
+    }
+
+    /// The follower of Box's events stream that keeps this filesystem's caches current.
+    func makeEventFollower() -> EventFollower {
+        let applier = EventApplier(
+            store: catalog.store, blocks: blockCache, localChanges: localChanges, notifier: notifier, logger: logger)
+        return EventFollower(client: client, store: catalog.store, applier: applier, policy: freshness, logger: logger)
     }
 
     /// Runs one operation, turning any error into the errno the kernel gets.

@@ -11,6 +11,7 @@ struct FileSystemOptions: Sendable {
     var kernelCacheTimeout: TimeInterval = 1
     /// How long a fetched listing answers lookups before Box is asked again.
     var metadataTTL: TimeInterval = 60
+    var metadataTTLWithEvents: TimeInterval = 600
     var readAheadInitial: Int64 = 1 << 20
     var readAheadMaximum: Int64 = 64 << 20
     var readAheadMemory: Int64 = 64 << 20

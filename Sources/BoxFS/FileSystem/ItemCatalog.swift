@@ -13,16 +13,16 @@ final class ItemCatalog: Sendable {
     let store: MetadataStore
     let client: BoxClient
     /// How long a fetched listing or item answers without asking Box again.
-    let ttl: TimeInterval
+    let freshness: FreshnessPolicy
     let localChanges: LocalChanges
     private let loads: ListingLoads
     private let logger: Logger
 
-    init(store: MetadataStore, client: BoxClient, ttl: TimeInterval, localChanges: LocalChanges, logger: Logger) {
+    init(store: MetadataStore, client: BoxClient, freshness: FreshnessPolicy, localChanges: LocalChanges, logger: Logger) {
         self.store = store
         self.localChanges = localChanges
         self.client = client
-        self.ttl = ttl
+        self.freshness = freshness
         self.loads = ListingLoads()
         self.logger = logger
     }
@@ -94,7 +94,7 @@ final class ItemCatalog: Sendable {
 
     private func isFresh(_ fetchedAt: Date?) -> Bool {
         guard let fetchedAt else { return false }
-        return Date().timeIntervalSince(fetchedAt) < ttl
+        return Date().timeIntervalSince(fetchedAt) < freshness.currentTTL
     }
 
     private func ensureListing(of folder: ItemID) async throws {

@@ -44,15 +44,29 @@ public struct BoxFSMount {
         let fileSystem = BoxFileSystem(
             store: store, blockCache: blocks, staging: staging, client: client,
             options: fileSystemOptions, logger: logger)
+        var events: Task<Void, Never>?
         do {
             try await fileSystem.resumeUploads()
+            if configuration.followEvents {
+                let follower = fileSystem.makeEventFollower()
+                do {
+                    // Changes made while unmounted are applied before the first request is served.
+                    try await follower.catchUp()
+                } catch {
+                    logger.warning("could not read Box's events at start (\(error)); cached folders revalidate by TTL")
+                }
+                events = Task { await follower.run() }
+            }
             let session = try FUSESession.mount(at: mountpoint, options: options, operations: fileSystem, logger: logger)
+            fileSystem.notifier.attach(session)
             session.unmountOnSignals()
             logger.notice("boxfs mounted \(configuration.apiURL) folder \(configuration.rootFolderID) at \(session.mountpoint) (cache \(cacheDirectory.path))")
             onMounted()
             let end = await session.waitUntilEnded()
+            events?.cancel()
             logger.notice("unmounted: \(end)")
         } catch {
+            events?.cancel()
             try? await client.shutdown()
             try? await tokenHTTP.shutdown()
             throw error
@@ -81,6 +95,7 @@ public struct BoxFSMount {
         var o = FileSystemOptions()
         o.readOnly = options.readOnly
         o.metadataTTL = configuration.metadataTTL
+        o.metadataTTLWithEvents = configuration.followEvents ? configuration.metadataTTLWithEvents : configuration.metadataTTL
         o.readAheadMaximum = configuration.readAheadMax
         o.readAheadMemory = configuration.readAheadMemory
         o.readAheadInitial = min(Int64(configuration.blockSize), configuration.readAheadMax)

@@ -34,3 +34,14 @@ extension MetadataStore {
         }
     }
 }
+
+extension MetadataStore {
+    /// Forgets that any listing is complete (and every negative entry): after a gap in the events stream,
+    /// nothing cached can be trusted to be current, though it can still be served while Box is unreachable.
+    public func invalidateAllListings() throws {
+        try inTransaction { db in
+            try db.run("DELETE FROM listings")
+            try db.run("DELETE FROM negative_entries")
+        }
+    }
+}

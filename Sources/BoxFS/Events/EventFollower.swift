@@ -1,0 +1,104 @@
+import Cache
+import Foundation
+import Logging
+
+/// Follows Box's `changes` event stream: long-polls for news, reads the events from the stored stream position
+/// and applies them, and keeps the position in SQLite so a restart resumes where the last run stopped.
+///
+/// While the follower is healthy the catalog trusts cached listings for longer (see ``FreshnessPolicy``);
+/// when events fail, the plain metadata TTL applies again.
+final class EventFollower: Sendable {
+    private let client: BoxClient
+    private let store: MetadataStore
+    private let applier: EventApplier
+    private let policy: FreshnessPolicy
+    private let logger: Logger
+    private let recent = Locked(RecentEventIDs())
+
+    init(client: BoxClient, store: MetadataStore, applier: EventApplier, policy: FreshnessPolicy, logger: Logger) {
+        self.client = client
+        self.store = store
+        self.applier = applier
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Applies the changes made since the stored position (before the mount serves anything), or records the
+    /// current position on a first run.
+    func catchUp() async throws {
+        guard let stored = try store.stateValue(for: .eventStreamPosition) else {
+            let page = try await client.events(from: .now)
+            try store.setStateValue(page.nextStreamPosition.rawValue, for: .eventStreamPosition)
+            return
+        }
+        do {
+            try await drain(from: EventStreamPosition(stored))
+        } catch BoxAPIError.http(let status, _) where status == 400 || status == 404 {
+            // The position is too old for Box to replay: start over and distrust every cached listing.
+            logger.notice("the stored events position \(stored) has expired; revalidating cached folders")
+            try store.invalidateAllListings()
+            let page = try await client.events(from: .now)
+            try store.setStateValue(page.nextStreamPosition.rawValue, for: .eventStreamPosition)
+        }
+    }
+
+    /// Long-polls and applies events until cancelled, backing off while Box is unreachable.
+    func run() async {
+        var backoff: Duration = .seconds(1)
+        while !Task.isCancelled {
+            do {
+                try await catchUp()
+                policy.setEventsHealthy(true)
+                backoff = .seconds(1)
+                try await follow()
+            } catch is CancellationError {
+                break
+            } catch {
+                policy.setEventsHealthy(false)
+                if Task.isCancelled { break }
+                logger.warning("events unavailable (\(error)); relying on the metadata TTL, retrying in \(backoff)")
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(120))
+            }
+        }
+        policy.setEventsHealthy(false)
+    }
+
+    private func follow() async throws {
+        while !Task.isCancelled {
+            let server = try await client.longPollServer()
+            var timeouts = 0
+            polling: while !Task.isCancelled {
+                let position = try currentPosition()
+                switch try await client.waitForChange(on: server, after: position) {
+                case .newChange:
+                    try await drain(from: position)
+                case .reconnect:
+                    break polling
+                case .timeout:
+                    timeouts += 1
+                    if timeouts >= max(1, server.maxRetries) { break polling }
+                }
+            }
+        }
+    }
+
+    private func currentPosition() throws -> EventStreamPosition {
+        guard let stored = try store.stateValue(for: .eventStreamPosition) else { return .now }
+        return EventStreamPosition(stored)
+    }
+
+    /// Reads and applies pages until Box has nothing newer, storing the position after each page.
+    private func drain(from start: EventStreamPosition) async throws {
+        var position = start
+        while true {
+            let page = try await client.events(from: position)
+            for event in page.entries where recent.withLock({ $0.insert(event.id) }) {
+                do { try applier.apply(event) } catch { logger.warning("could not apply event \(event.id): \(error)") }
+            }
+            try store.setStateValue(page.nextStreamPosition.rawValue, for: .eventStreamPosition)
+            if page.entries.isEmpty || page.nextStreamPosition == position { return }
+            position = page.nextStreamPosition
+        }
+    }
+}
