@@ -77,13 +77,16 @@ final class ClientFaultTests: XCTestCase {
     }
 
     func testExpiredTokenIsRefreshedOnceAndRetried() async throws {
-        let provider = ExpiredFirstTokenProvider(expired: "stale-token", fresh: ClientHarness.token)
+        let provider = ExpiredFirstTokenProvider(fresh: ClientHarness.token)
         let harness = try await ClientHarness.start(tokens: provider)
+        let expired = harness.emulator.issueToken(ttl: -60)
+        await provider.handOutFirst(expired)
         let root = try await harness.client.folder(.root)
         XCTAssertEqual(root.id, .root)
         let rejected = await provider.rejected
-        XCTAssertEqual(rejected, ["stale-token"])
+        XCTAssertEqual(rejected, [expired])
         XCTAssertEqual(harness.client.stats.retries, 1)
+        XCTAssertEqual(harness.client.stats.calls[.folder], 2)
         try await harness.stop()
     }
 
@@ -109,17 +112,20 @@ final class ClientFaultTests: XCTestCase {
 
 /// Hands out an expired token until told it was rejected, then a valid one.
 actor ExpiredFirstTokenProvider: AccessTokenProvider {
-    private let expired: String
+    private var expired: String?
     private let fresh: String
     private(set) var rejected: [String] = []
 
-    init(expired: String, fresh: String) {
-        self.expired = expired
+    init(fresh: String) {
         self.fresh = fresh
     }
 
+    func handOutFirst(_ token: String) {
+        expired = token
+    }
+
     func accessToken() async throws -> String {
-        rejected.isEmpty ? expired : fresh
+        rejected.isEmpty ? (expired ?? fresh) : fresh
     }
 
     func tokenRejected(_ token: String) async {
