@@ -37,7 +37,7 @@ extension BoxClient {
                 recorder.record { $0.calls[request.kind, default: 0] += 1 }
                 logger.trace("box request", metadata: ["method": "\(request.method)", "url": "\(request.url)"])
                 let response = try await http.execute(
-                    prepare(request, token: token), deadline: .now() + .nanoseconds(Int64(request.timeout * 1e9)),
+                    prepare(request, token: token), deadline: .now() + .nanoseconds(Self.nanoseconds(request.timeout)),
                     logger: logger)
                 let status = Int(response.status.code)
                 if request.accepted.contains(status) {
@@ -128,6 +128,11 @@ extension BoxClient {
         } catch {
             throw BoxAPIError.invalidResponse("\(Value.self): \(error)")
         }
+    }
+
+    /// `seconds` as nanoseconds, capped at a week so no configuration can overflow a deadline.
+    private static func nanoseconds(_ seconds: TimeInterval) -> Int64 {
+        Int64(min(max(0, seconds), 7 * 24 * 3600) * 1e9)
     }
 
     /// Box's error JSON, if the body is one (401s are empty, gateways send HTML).
