@@ -20,7 +20,8 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     }
 
     static let slowFileName = "slow"
-    private static let timeout: TimeInterval = 1
+    /// How long the kernel may cache attributes and names.
+    private let timeout: TimeInterval
 
     private let lock = NSLock()
     private var nodes: [Inode: Node] = [:]
@@ -32,9 +33,12 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     private let readdirPlus: Bool
     private var creates = 0
 
-    /// - Parameter readdirPlus: Ask the kernel for readdirplus (always) instead of plain readdir.
-    init(readdirPlus: Bool) {
+    /// - Parameters:
+    ///   - readdirPlus: Ask the kernel for readdirplus (always) instead of plain readdir.
+    ///   - cacheTimeout: How long the kernel may trust attributes and names.
+    init(readdirPlus: Bool, cacheTimeout: TimeInterval = 1) {
         self.readdirPlus = readdirPlus
+        self.timeout = cacheTimeout
         nodes[1] = Node(attributes: Self.attributes(inode: 1, type: .directory, permissions: 0o755))
     }
 
@@ -66,6 +70,20 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
             nodes[inode]!.data = Array("never read".utf8)
             nodes[inode]!.attributes.size = UInt64(nodes[inode]!.data.count)
         }
+    }
+
+    /// Changes the file `name` in the root without the kernel knowing, as a remote change would.
+    func replaceBehindKernel(_ name: String, content: String) {
+        lock.withLock {
+            let inode = nodes[1]!.children[name]!
+            nodes[inode]!.data = Array(content.utf8)
+            nodes[inode]!.attributes.size = UInt64(content.utf8.count)
+        }
+    }
+
+    /// Removes `name` from the root without the kernel knowing, as a remote deletion would.
+    func removeBehindKernel(_ name: String) -> Inode? {
+        lock.withLock { nodes[1]!.children.removeValue(forKey: name) }
     }
 
     /// The content of the file at `path` (components from the root).
@@ -105,7 +123,7 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
 
     private func counted(_ inode: Inode) -> EntryReply {
         lookupCounts[inode, default: 0] += 1
-        return EntryReply(attributes: nodes[inode]!.attributes, attributeTimeout: Self.timeout, entryTimeout: Self.timeout)
+        return EntryReply(attributes: nodes[inode]!.attributes, attributeTimeout: timeout, entryTimeout: timeout)
     }
 
     private func directory(_ inode: Inode) throws -> Node {
@@ -151,7 +169,7 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     func getattr(inode: Inode, handle: UInt64?) async throws -> AttributeReply {
         try lock.withLock {
             guard let node = nodes[inode] else { throw FUSEError.noEntry }
-            return AttributeReply(attributes: node.attributes, timeout: Self.timeout)
+            return AttributeReply(attributes: node.attributes, timeout: timeout)
         }
     }
 
@@ -176,7 +194,7 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
             case nil: break
             }
             nodes[inode] = node
-            return AttributeReply(attributes: node.attributes, timeout: Self.timeout)
+            return AttributeReply(attributes: node.attributes, timeout: timeout)
         }
     }
 

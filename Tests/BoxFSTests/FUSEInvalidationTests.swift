@@ -1,0 +1,33 @@
+import BoxFS
+import XCTest
+
+/// Remote changes reach processes despite the kernel's caches once the filesystem invalidates them.
+final class FUSEInvalidationTests: XCTestCase {
+    func testInvalidatedAttributesAreFetchedAgain() throws {
+        let mount = try FUSETestMount(cacheTimeout: 600)
+        defer { mount.tearDown() }
+        try XCTAssertEqual(mount.sh("echo x > \(mount.path("file"))").status, 0)
+        // The write left the size stale; this stat caches it again (stat(1) asks only for what it prints).
+        let fresh = try mount.run("/usr/bin/stat", ["-c", "%s %i", mount.path("file")]).text.split(separator: " ")
+        XCTAssertEqual(fresh.first, "2")
+        let inode = try XCTUnwrap(UInt64(fresh.last?.dropLast() ?? ""))
+        mount.fileSystem.replaceBehindKernel("file", content: "changed remotely\n")
+        XCTAssertEqual(try mount.run("/usr/bin/stat", ["-c", "%s", mount.path("file")]).text, "2\n", "the kernel should still trust its cache")
+
+        mount.session.invalidate(inode: inode)
+        XCTAssertEqual(try mount.run("/usr/bin/stat", ["-c", "%s", mount.path("file")]).text, "17\n")
+        XCTAssertEqual(try mount.run("/bin/cat", [mount.path("file")]).text, "changed remotely\n")
+    }
+
+    func testInvalidatedNamesAreLookedUpAgain() throws {
+        let mount = try FUSETestMount(cacheTimeout: 600)
+        defer { mount.tearDown() }
+        try XCTAssertEqual(mount.sh("echo x > \(mount.path("file"))").status, 0)
+        XCTAssertNotNil(mount.fileSystem.removeBehindKernel("file"))
+        XCTAssertEqual(try mount.run("/usr/bin/stat", ["-c", "%s", mount.path("file")]).status, 0, "the kernel should still trust its cache")
+
+        mount.session.invalidateEntry(parent: 1, name: "file")
+        let stat = try mount.run("/usr/bin/stat", [mount.path("file")])
+        XCTAssertTrue(stat.error.contains("No such file or directory"), stat.error)
+    }
+}
