@@ -17,7 +17,10 @@ public final class RSAPublicKey: @unchecked Sendable {
             defer { BIO_free(bio) }
             return PEM_read_bio_PUBKEY(bio, nil, nil, nil)
         }
-        guard let loaded else { throw PublicKeyError.notAPublicKeyPEM }
+        guard let loaded else {
+            ERR_clear_error()  // don't leave this failure on the thread's error queue for an unrelated caller
+            throw PublicKeyError.notAPublicKeyPEM
+        }
         guard EVP_PKEY_get_base_id(loaded) == EVP_PKEY_RSA else {
             EVP_PKEY_free(loaded)
             throw PublicKeyError.notRSA
@@ -32,7 +35,9 @@ public final class RSAPublicKey: @unchecked Sendable {
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestVerifyInit(context, nil, digest.messageDigest, nil, key) == 1 else { return false }
-        return EVP_DigestVerify(context, signature, signature.count, message, message.count) == 1
+        let valid = EVP_DigestVerify(context, signature, signature.count, message, message.count) == 1
+        if !valid { ERR_clear_error() }
+        return valid
     }
 }
 
@@ -45,21 +50,6 @@ public enum PublicKeyError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notAPublicKeyPEM: return "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)"
         case .notRSA: return "not an RSA key (Box signs JWT assertions with RSA)"
-        }
-    }
-}
-
-/// The JWS algorithms Box accepts for assertions.
-enum JWTAlgorithm: String {
-    case rs256 = "RS256"
-    case rs384 = "RS384"
-    case rs512 = "RS512"
-
-    var messageDigest: OpaquePointer? {
-        switch self {
-        case .rs256: return EVP_sha256()
-        case .rs384: return EVP_sha384()
-        case .rs512: return EVP_sha512()
         }
     }
 }

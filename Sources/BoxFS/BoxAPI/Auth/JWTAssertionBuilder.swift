@@ -51,11 +51,3 @@ struct JWTAssertionBuilder: Sendable {
         enum CodingKeys: String, CodingKey { case iss, sub, boxSubType = "box_sub_type", aud, jti, exp }
     }
 }
-
-/// Base64url without padding, as JWS uses it.
-enum Base64URL {
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-}

@@ -71,29 +71,3 @@ struct TokenEndpoint: Sendable {
         enum CodingKeys: String, CodingKey { case error, errorDescription = "error_description" }
     }
 }
-
-/// `application/x-www-form-urlencoded` bodies.
-enum FormEncoding {
-    /// Unreserved characters pass; everything else (including `+`, `&`, `=`) is percent-encoded.
-    private static let allowed = CharacterSet(charactersIn:
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-
-    static func encode(_ fields: [(String, String)]) -> String {
-        fields.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
-    }
-
-    private static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
-}
-
-/// The HTTP `Date` header format (RFC 9110 IMF-fixdate).
-enum HTTPDate {
-    static func parse(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
-    }
-}
