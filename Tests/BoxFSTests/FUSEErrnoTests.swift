@@ -27,6 +27,14 @@ final class FUSEErrnoTests: XCTestCase {
         XCTAssertTrue(hardLink.error.contains("Operation not permitted"), hardLink.error)
     }
 
+    func testErrorsOtherThanFUSEErrorBecomeEIO() throws {
+        let mount = try FUSETestMount()
+        defer { mount.tearDown() }
+        try XCTAssertEqual(mount.sh("echo x > \(mount.path(FUSEMemoryFileSystem.brokenFileName))").status, 0)
+        let read = try mount.run("/bin/cat", [mount.path(FUSEMemoryFileSystem.brokenFileName)])
+        XCTAssertTrue(read.error.contains("Input/output error"), read.error)
+    }
+
     func testRenameFlagsReachTheFileSystem() throws {
         let mount = try FUSETestMount()
         defer { mount.tearDown() }

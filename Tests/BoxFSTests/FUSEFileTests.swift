@@ -35,7 +35,7 @@ final class FUSEFileTests: XCTestCase {
         let source = mount.scratch("source")
         try XCTAssertEqual(mount.run("/bin/dd", ["if=/dev/urandom", "of=\(source)", "bs=1M", "count=3", "status=none"]).status, 0)
 
-        let copy = try mount.run("/bin/dd", ["if=\(source)", "of=\(mount.path("big"))", "bs=256k", "status=none"])
+        let copy = try mount.run("/bin/dd", ["if=\(source)", "of=\(mount.path("big"))", "bs=256k", "conv=fsync", "status=none"])
         XCTAssertEqual(copy.status, 0, copy.error)
         XCTAssertEqual(mount.fileSystem.content(at: ["big"]).map { Data($0) }, FileManager.default.contents(atPath: source))
 

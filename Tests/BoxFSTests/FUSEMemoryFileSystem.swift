@@ -20,6 +20,10 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     }
 
     static let slowFileName = "slow"
+    /// Opening this name fails with an error that is not a `FUSEError`.
+    static let brokenFileName = "broken"
+
+    struct UnexpectedError: Error {}
     /// How long the kernel may cache attributes and names.
     private let timeout: TimeInterval
 
@@ -227,6 +231,7 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     func open(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
         try lock.withLock {
             guard var node = nodes[inode] else { throw FUSEError.noEntry }
+            if nodes[1]!.children[Self.brokenFileName] == inode { throw UnexpectedError() }
             if flags.truncate {
                 node.data = []
                 node.attributes.size = 0

@@ -57,7 +57,8 @@ public protocol FUSEOperations: Sendable {
     /// Flushes a directory's changes to stable storage.
     func fsyncdir(inode: Inode, handle: UInt64, dataOnly: Bool) async throws
 
-    /// Opens a file. With ``FUSECapabilities/atomicOpenTruncate`` `flags.truncate` must be honoured here.
+    /// Opens a file. With ``FUSECapabilities/atomicOpenTruncate`` (libfuse asks for it by default)
+    /// `flags.truncate` must be honoured here.
     func open(inode: Inode, flags: OpenFlags) async throws -> OpenReply
 
     /// Creates and opens a regular file `name` in `parent` (`O_CREAT`). Counts as a lookup.
