@@ -24,8 +24,9 @@ struct SchemaValidator: Sendable {
             }
             check(value, target, pointer, &found)
         }
-        // `nullable: true` admits null whatever the composed schemas say (how Box's spec marks optional objects).
-        if value == .null, schema.nullable { return }
+        // `nullable: true` on the schema or on one of its allOf parts admits null whatever the other parts say:
+        // Box's spec marks optional objects as `allOf: [{type: object, ...}, {nullable: true}]`.
+        if value == .null, schema.nullable || schema.allOf.contains(where: \.nullable) { return }
         for part in schema.allOf { check(value, part, pointer, &found) }
         // Box's spec uses oneOf as a union told apart by `type`; matching any alternative is what matters.
         for alternatives in [schema.anyOf, schema.oneOf] where !alternatives.isEmpty {
