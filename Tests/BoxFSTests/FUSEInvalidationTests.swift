@@ -30,4 +30,25 @@ final class FUSEInvalidationTests: XCTestCase {
         let stat = try mount.run("/usr/bin/stat", [mount.path("file")])
         XCTAssertTrue(stat.error.contains("No such file or directory"), stat.error)
     }
+
+    func testMissingNamesAreNotRememberedByDefault() throws {
+        let mount = try FUSETestMount(cacheTimeout: 600)
+        defer { mount.tearDown() }
+        XCTAssertNotEqual(try mount.run("/usr/bin/stat", [mount.path("late")]).status, 0)
+        mount.fileSystem.addBehindKernel("late")
+        XCTAssertEqual(try mount.run("/usr/bin/stat", [mount.path("late")]).status, 0)
+    }
+
+    func testMissingNamesAreRememberedUntilInvalidatedWhenAsked() throws {
+        let mount = try FUSETestMount(cacheTimeout: 600, negativeLookupTimeout: 600)
+        defer { mount.tearDown() }
+        let missing = try mount.run("/usr/bin/stat", [mount.path("late")])
+        XCTAssertTrue(missing.error.contains("No such file or directory"), missing.error)
+        mount.fileSystem.addBehindKernel("late")
+        XCTAssertNotEqual(try mount.run("/usr/bin/stat", [mount.path("late")]).status, 0, "the kernel should remember the absence")
+
+        mount.session.invalidateEntry(parent: 1, name: "late")
+        XCTAssertEqual(try mount.run("/usr/bin/stat", [mount.path("late")]).status, 0)
+        XCTAssertEqual(mount.fileSystem.lookupBalance.overForgotten, [])
+    }
 }

@@ -35,14 +35,17 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     private var slowReadStarted = false
     private var slowReadCancelled = false
     private let readdirPlus: Bool
+    let negativeLookupTimeout: TimeInterval
     private var creates = 0
 
     /// - Parameters:
     ///   - readdirPlus: Ask the kernel for readdirplus (always) instead of plain readdir.
     ///   - cacheTimeout: How long the kernel may trust attributes and names.
-    init(readdirPlus: Bool, cacheTimeout: TimeInterval = 1) {
+    ///   - negativeLookupTimeout: How long the kernel may remember missing names.
+    init(readdirPlus: Bool, cacheTimeout: TimeInterval = 1, negativeLookupTimeout: TimeInterval = 0) {
         self.readdirPlus = readdirPlus
         self.timeout = cacheTimeout
+        self.negativeLookupTimeout = negativeLookupTimeout
         nodes[1] = Node(attributes: Self.attributes(inode: 1, type: .directory, permissions: 0o755))
     }
 
@@ -83,6 +86,11 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
             nodes[inode]!.data = Array(content.utf8)
             nodes[inode]!.attributes.size = UInt64(content.utf8.count)
         }
+    }
+
+    /// Creates the file `name` in the root without the kernel knowing, as a remote upload would.
+    func addBehindKernel(_ name: String) {
+        lock.withLock { _ = insert(name, in: 1, type: .regular, permissions: 0o644) }
     }
 
     /// Removes `name` from the root without the kernel knowing, as a remote deletion would.

@@ -24,12 +24,13 @@ final class FUSETestMount {
     let fileSystem: FUSEMemoryFileSystem
     let session: FUSESession
 
-    init(options: [String] = [], readdirPlus: Bool = true, cacheTimeout: TimeInterval = 1) throws {
+    init(options: [String] = [], readdirPlus: Bool = true, cacheTimeout: TimeInterval = 1, negativeLookupTimeout: TimeInterval = 0) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("boxfs-fuse-\(UUID().uuidString)")
         let mountpoint = root.appendingPathComponent("mnt")
         try FileManager.default.createDirectory(at: mountpoint, withIntermediateDirectories: true)
         self.mountpoint = mountpoint.path
-        fileSystem = FUSEMemoryFileSystem(readdirPlus: readdirPlus, cacheTimeout: cacheTimeout)
+        fileSystem = FUSEMemoryFileSystem(
+            readdirPlus: readdirPlus, cacheTimeout: cacheTimeout, negativeLookupTimeout: negativeLookupTimeout)
         var logger = Logger(label: "boxfs.fuse.test")
         logger.logLevel = .warning
         session = try FUSESession.mount(

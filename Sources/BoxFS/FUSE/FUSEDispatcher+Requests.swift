@@ -10,7 +10,13 @@ import Cache
 extension FUSEDispatcher {
     func lookup(_ raw: OpaquePointer, parent: fuse_ino_t, name: String) {
         serve(raw, "lookup") { request, operations in
-            let entry = try await operations.lookup(parent: Inode(parent), name: name)
+            let entry: EntryReply
+            do {
+                entry = try await operations.lookup(parent: Inode(parent), name: name)
+            } catch let error as FUSEError where error == .noEntry && operations.negativeLookupTimeout > 0 && !request.isInterrupted {
+                request.reply(absentFor: operations.negativeLookupTimeout)
+                return
+            }
             Self.reply(request, entry: entry, operations: operations)
         }
     }

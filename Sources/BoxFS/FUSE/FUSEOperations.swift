@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Cache
+import Foundation
 
 /// A filesystem served through ``FUSESession``: one method per kernel request.
 ///
@@ -23,7 +24,13 @@ public protocol FUSEOperations: Sendable {
     func initialize(_ connection: inout FUSEConnection)
 
     /// Finds `name` in the directory `parent`. Counts as a lookup of the returned inode.
+    /// Throw ``FUSEError/noEntry`` for a missing name (see ``negativeLookupTimeout``).
     func lookup(parent: Inode, name: String) async throws -> EntryReply
+
+    /// How long the kernel may remember that a name does not exist after `lookup` threw
+    /// ``FUSEError/noEntry``, sparing repeated lookups of it. 0 (the default) remembers nothing; otherwise
+    /// names created behind the kernel's back need ``FUSESession/invalidateEntry(parent:name:)``.
+    var negativeLookupTimeout: TimeInterval { get }
 
     /// The kernel dropped `lookups` references to `inode`. Never fails and must not block: called on
     /// the FUSE thread (also for each inode of a batched forget).
@@ -126,6 +133,9 @@ public protocol FUSEOperations: Sendable {
 extension FUSEOperations {
     /// Keeps libfuse's defaults.
     public func initialize(_ connection: inout FUSEConnection) {}
+
+    /// Missing names are not cached.
+    public var negativeLookupTimeout: TimeInterval { 0 }
 
     /// Symbolic links are not supported: `EPERM`.
     public func symlink(target: String, parent: Inode, name: String, context: RequestContext) async throws -> EntryReply {

@@ -111,6 +111,13 @@ final class FUSERequest: @unchecked Sendable {
         return send("entry") { fuse_reply_entry($0, &param) }
     }
 
+    /// Answers a lookup with "no such name, and remember that for `timeout`" (an entry with inode 0).
+    func reply(absentFor timeout: TimeInterval) {
+        var param = fuse_entry_param()
+        param.entry_timeout = timeout
+        send("negative entry") { fuse_reply_entry($0, &param) }
+    }
+
     func reply(attributes: AttributeReply) {
         var stat = overrides.apply(to: attributes.attributes).stat
         send("attr") { fuse_reply_attr($0, &stat, attributes.timeout) }
