@@ -102,6 +102,27 @@ final class ClientUploadTests: XCTestCase {
         XCTAssertEqual(aborts, 1)
     }
 
+    func testResumingAnAlreadyCommittedSessionFindsTheUploadedFile() async throws {
+        let size = 21 * 1024 * 1024
+        let path = try harness.makeFile(size: size, seed: 11)
+        let saved = ProgressLog()
+        let file = try await client.upload(
+            name: "committed.bin", parent: .root, fileAt: path, size: Int64(size), contentModifiedAt: nil,
+            onProgress: { await saved.append($0) })
+        // As if the process died after the commit but before the journal learnt of it.
+        let reported = await saved.last
+        let progress = try XCTUnwrap(reported)
+        try await harness.resetStats()
+        let again = try await client.upload(
+            name: "committed.bin", parent: .root, fileAt: path, size: Int64(size), contentModifiedAt: nil,
+            resuming: progress)
+        XCTAssertEqual(again.id, file.id)
+        XCTAssertEqual(again.fileVersionID, file.fileVersionID)
+        let sessions = try await harness.calls("POST /api/2.0/files/upload_sessions")
+        let parts = try await harness.calls("PUT /api/2.0/files/upload_sessions/{session}")
+        XCTAssertEqual(sessions + parts, 0)
+    }
+
     func testChunkedUploadResumesFromSavedProgress() async throws {
         let size = 60 * 1024 * 1024
         let path = try harness.makeFile(size: size, seed: 42)

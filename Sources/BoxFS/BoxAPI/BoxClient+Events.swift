@@ -20,6 +20,10 @@ extension BoxClient {
         return try await sendJSON(request)
     }
 
+    /// Extra seconds a long poll waits past `retry_timeout`, so the server's own `reconnect` answer at that
+    /// time arrives rather than racing the client's deadline.
+    static let longPollGrace: TimeInterval = 5
+
     /// Asks Box where to long-poll for changes (`OPTIONS /events`).
     public func longPollServer() async throws -> RealtimeServer {
         struct Servers: Decodable {
@@ -47,7 +51,7 @@ extension BoxClient {
         let separator = server.url.contains("?") ? "&" : "?"
         var request = BoxRequest(
             .GET, server.url + separator + "stream_position=" + BoxURL.encode(position.rawValue), kind: .longPoll,
-            timeout: server.retryTimeout)
+            timeout: server.retryTimeout + Self.longPollGrace)
         // Not counted against the API budget: it is a wait, and Box serves it from another host.
         request.bucket = nil
         // A timeout is an answer here (no change), so it isn't retried like a dropped call.

@@ -124,6 +124,13 @@ extension ChunkedUploader {
                     }
                     return (try await BoxClient.decode(BoxItemCollection.self, from: response), nil)
                 }
+            } catch BoxAPIError.notFound(let body) {
+                // The session is gone. If it was committed by an earlier run whose answer never reached the
+                // caller (a crash after the commit, before the progress was cleared), the file has our content.
+                guard let landed = try await client.landedUpload(target, sha1: digest, after: .notFound(body)) else {
+                    throw BoxAPIError.notFound(body)
+                }
+                answer = (landed, nil)
             } catch BoxAPIError.http(400, let body) where body?.code == "parts_mismatch" && mismatches < 3 {
                 // Box can report this for a moment right after the last part is stored (rclone waits and
                 // retries too); a list that is really wrong fails again.
