@@ -224,8 +224,10 @@ static struct fuse_file_info open_info(uint64_t handle, int keep_cache, int dire
     return fi;
 }
 
-int cfuse_reply_open(fuse_req_t req, uint64_t handle, int keep_cache, int direct_io, int nonseekable) {
+int cfuse_reply_open(fuse_req_t req, uint64_t handle, int keep_cache, int direct_io, int nonseekable,
+                     int cache_readdir) {
     struct fuse_file_info fi = open_info(handle, keep_cache, direct_io, nonseekable);
+    fi.cache_readdir = cache_readdir != 0;
     return fuse_reply_open(req, &fi);
 }
 

@@ -51,4 +51,20 @@ final class FUSEInvalidationTests: XCTestCase {
         XCTAssertEqual(try mount.run("/usr/bin/stat", [mount.path("late")]).status, 0)
         XCTAssertEqual(mount.fileSystem.lookupBalance.overForgotten, [])
     }
+
+    func testCachedListingsAreServedByTheKernelUntilInvalidated() throws {
+        let mount = try FUSETestMount(cacheTimeout: 600)
+        defer { mount.tearDown() }
+        mount.fileSystem.cacheListings = true
+        try XCTAssertEqual(mount.sh("echo x > \(mount.path("first"))").status, 0)
+        XCTAssertEqual(try mount.run("/bin/ls", [mount.mountpoint]).text, "first\n")
+        let readdirs = mount.fileSystem.readdirCount
+
+        mount.fileSystem.addBehindKernel("second")
+        XCTAssertEqual(try mount.run("/bin/ls", [mount.mountpoint]).text, "first\n")
+        XCTAssertEqual(mount.fileSystem.readdirCount, readdirs, "the second listing should come from the kernel's cache")
+
+        mount.session.invalidate(inode: 1)
+        XCTAssertEqual(try mount.run("/bin/ls", [mount.mountpoint]).text, "first\nsecond\n")
+    }
 }

@@ -37,6 +37,13 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     private let readdirPlus: Bool
     let negativeLookupTimeout: TimeInterval
     private var creates = 0
+    private var readdirs = 0
+    /// Let the kernel cache directory listings (opendir answers `cacheDirectory` and `keepCache`).
+    var cacheListings: Bool {
+        get { lock.withLock { cachingListings } }
+        set { lock.withLock { cachingListings = newValue } }
+    }
+    private var cachingListings = false
 
     /// - Parameters:
     ///   - readdirPlus: Ask the kernel for readdirplus (always) instead of plain readdir.
@@ -117,6 +124,9 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
 
     /// How often `create` was called.
     var createCount: Int { lock.withLock { creates } }
+
+    /// How often `readdir` was called.
+    var readdirCount: Int { lock.withLock { readdirs } }
 
     /// Whether a read of the slow file began, and whether its task was then cancelled.
     var slowRead: (started: Bool, cancelled: Bool) {
@@ -213,13 +223,14 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     func opendir(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
         try lock.withLock {
             _ = try directory(inode)
-            return OpenReply(handle: inode)
+            return OpenReply(handle: inode, keepCache: cachingListings, cacheDirectory: cachingListings)
         }
     }
 
     /// Positions: 0 is ".", 1 is "..", then the children by name.
     func readdir(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) async throws -> [DirectoryEntry] {
         try lock.withLock {
+            readdirs += 1
             let node = try directory(inode)
             let dots = [DirectoryEntry(name: ".", inode: inode, type: .directory), DirectoryEntry(name: "..", inode: 1, type: .directory)]
             let children = node.children.sorted { $0.key < $1.key }

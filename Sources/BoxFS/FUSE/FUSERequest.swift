@@ -124,7 +124,11 @@ final class FUSERequest: @unchecked Sendable {
     }
 
     func reply(open: OpenReply) {
-        send("open") { cfuse_reply_open($0, open.handle, open.keepCache ? 1 : 0, open.directIO ? 1 : 0, open.nonseekable ? 1 : 0) }
+        send("open") {
+            cfuse_reply_open(
+                $0, open.handle, open.keepCache ? 1 : 0, open.directIO ? 1 : 0, open.nonseekable ? 1 : 0,
+                open.cacheDirectory ? 1 : 0)
+        }
     }
 
     /// Answers `create`; `false` if the kernel did not take it, so the lookup it carried never counted.

@@ -84,8 +84,9 @@ int cfuse_notify_inval_entry(cfuse_session *session, fuse_ino_t parent, const ch
 /* Calls the session's `interrupted` handler when the kernel interrupts `req` (at once if it already has). */
 void cfuse_watch_interrupt(fuse_req_t req);
 
-/* Replies to open/opendir with a handle and the kernel caching flags. */
-int cfuse_reply_open(fuse_req_t req, uint64_t handle, int keep_cache, int direct_io, int nonseekable);
+/* Replies to open/opendir with a handle and the kernel caching flags (`cache_readdir` for opendir only). */
+int cfuse_reply_open(fuse_req_t req, uint64_t handle, int keep_cache, int direct_io, int nonseekable,
+                     int cache_readdir);
 
 /* Replies to create with the new entry and its open handle. */
 int cfuse_reply_create(fuse_req_t req, const struct fuse_entry_param *entry, uint64_t handle, int keep_cache,
