@@ -56,6 +56,10 @@ final class ConformanceValidatorTests: XCTestCase {
     func testNullIsOnlyAllowedWhereTheSpecSaysNullable() throws {
         let found = try violations(#"{"type":"user","id":"1","name":null}"#, operation: "GET /users/me", status: 200)
         XCTAssertEqual(found, [SchemaViolation(pointer: "/name", message: "expected string, found null")])
+        // shared_link is `allOf: [{type: object}, {nullable: true}]`; owned_by ends in `{nullable: false}`.
+        let file = try violations(#"{"type":"file","id":"1","shared_link":null,"owned_by":null}"#,
+                                  operation: "GET /files/1", status: 200)
+        XCTAssertEqual(file.map(\.pointer), ["/owned_by"])
     }
 
     func testRequestPathsFindTheirOperation() throws {

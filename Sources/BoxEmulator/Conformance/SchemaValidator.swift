@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a JSON value breaks its schema: a JSON Pointer into the body and what is wrong there.
-struct SchemaViolation: Equatable, Sendable {
+struct SchemaViolation: Hashable, Sendable {
     var pointer: String
     var message: String
 }
@@ -14,7 +14,9 @@ struct SchemaValidator: Sendable {
     func violations(of value: JSONInstance, against schema: JSONSchema) -> [SchemaViolation] {
         var found: [SchemaViolation] = []
         check(value, schema, "", &found)
-        return found
+        // Variants restate inherited properties (File--Full repeats File's), so one fault can be found twice.
+        var seen = Set<SchemaViolation>()
+        return found.filter { seen.insert($0).inserted }
     }
 
     private func check(_ value: JSONInstance, _ schema: JSONSchema, _ pointer: String, _ found: inout [SchemaViolation]) {
