@@ -82,11 +82,17 @@ extension BoxClient {
         }
     }
 
-    /// The download URL for a file version: cached, or from `GET /files/{id}/content` (a `302`), waiting
-    /// while Box answers `202` (content not ready right after an upload).
+    /// The download URL for a file version: cached for versioned reads, else asked of Box.
     private func downloadURL(_ id: ItemID, version: String?) async throws -> String {
-        let key = version.map { DownloadURLCache.Key(id: id, version: $0) }
-        if let key, let cached = downloadURLs.url(for: key) { return cached }
+        guard let version else { return try await requestDownloadURL(id, version: nil) }
+        return try await downloadURLs.url(for: .init(id: id, version: version)) {
+            try await self.requestDownloadURL(id, version: version)
+        }
+    }
+
+    /// `GET /files/{id}/content` without following its `302`, waiting while Box answers `202` (content
+    /// not ready right after an upload).
+    private func requestDownloadURL(_ id: ItemID, version: String?) async throws -> String {
         var notReady = 0
         while true {
             var request = apiRequest(
@@ -105,9 +111,7 @@ extension BoxClient {
             }
             if let location {
                 // Location is absolute on Box; resolve it anyway in case a server sends a path.
-                let url = URL(string: location, relativeTo: URL(string: configuration.apiURL))?.absoluteString ?? location
-                if let key { downloadURLs.store(url, for: key) }
-                return url
+                return URL(string: location, relativeTo: URL(string: configuration.apiURL))?.absoluteString ?? location
             }
             notReady += 1
             guard notReady <= configuration.maxNotReadyRetries else {
