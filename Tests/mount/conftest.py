@@ -42,9 +42,13 @@ class Emulator:
 
     def __init__(self, data_dir: Path, *extra_args: str):
         self.data_dir = data_dir
-        args = [str(BIN / "box-emulator"), "--port", "0", "--data", str(data_dir), "--token", TOKEN, *extra_args]
+        port = "0"
+        if "--port" in extra_args:
+            i = extra_args.index("--port")
+            port, extra_args = extra_args[i + 1], extra_args[:i] + extra_args[i + 2:]
+        args = [str(BIN / "box-emulator"), "--port", port, "--data", str(data_dir), "--token", TOKEN, *extra_args]
         args += ["--conformance-schema", str(REPO / "schema" / "box-api-schema.json")]
-        self.log = open(data_dir.parent / f"{data_dir.name}.log", "w")
+        self.log = open(data_dir.parent / f"{data_dir.name}.log", "a")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True)
         first = self.proc.stdout.readline().strip()
         if "listening on " not in first:

@@ -39,6 +39,8 @@ public struct BoxFSConfiguration: Sendable {
     public var apiCallsPerMinute: Int = 1000
     public var uploadsPerMinute: Int = 240
     public var requestTimeout: TimeInterval = 60
+    /// The longest a filesystem operation waits for Box (retries included) before failing with EIO.
+    public var operationTimeout: TimeInterval = 60
 
     // Logging
     public var logLevel: LogLevelName = .info

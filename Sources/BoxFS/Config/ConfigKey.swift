@@ -62,6 +62,7 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "api_calls_per_minute") { $0.apiCallsPerMinute = try ConfigValues.integer($1, in: 1 ... 100_000) },
         ConfigKey(name: "uploads_per_minute") { $0.uploadsPerMinute = try ConfigValues.integer($1, in: 1 ... 100_000) },
         ConfigKey(name: "request_timeout") { $0.requestTimeout = try ConfigValues.duration($1) },
+        ConfigKey(name: "operation_timeout") { $0.operationTimeout = try ConfigValues.duration($1) },
         // Logging
         ConfigKey(name: "log_level") { config, value in
             guard let level = BoxFSConfiguration.LogLevelName(rawValue: value.lowercased()) else {

@@ -89,6 +89,7 @@ public protocol FUSEOperations: Sendable {
     func fsync(inode: Inode, handle: UInt64, dataOnly: Bool) async throws
 
     /// Creates the directory `name` in `parent`. Counts as a lookup.
+    /// `mode` holds permission bits only (the umask already applied), no file type.
     func mkdir(parent: Inode, name: String, mode: mode_t, context: RequestContext) async throws -> EntryReply
 
     /// Removes the file `name` from `parent`.

@@ -3,7 +3,7 @@ import Foundation
 
 extension BoxFileSystem {
     func open(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
-        try await run("open \(inode)") {
+        try await run("open \(inode)") { [self] in
             let record = try await catalog.item(try catalog.id(of: inode))
             guard record.kind == .file else { throw FileSystemError.isDirectory }
             let handle: FileHandle
@@ -19,7 +19,7 @@ extension BoxFileSystem {
     }
 
     func create(parent: Inode, name: String, mode: mode_t, flags: OpenFlags, context: RequestContext) async throws -> CreateReply {
-        try await run("create \(name) in \(parent)") {
+        try await run("create \(name) in \(parent)") { [self] in
             try ensureWritable()
             try NameRules.validate(name)
             let folder = try await folderID(of: parent)
@@ -41,13 +41,19 @@ extension BoxFileSystem {
     }
 
     func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8] {
-        try await run("read \(inode)") {
-            try await files.get(handle).read(offset: Int64(offset), length: size)
+        try await run("read \(inode)") { [self] in
+            let file = try files.get(handle)
+            if let pinned = file.unreadRemoteVersion, let current = try? catalog.store.item(try catalog.id(of: inode)),
+               current.versionKey != pinned, localChanges.record(for: current.id) == nil {
+                file.replaceUnread(with: .remote(VersionReader(
+                    item: current.id, version: current.versionKey, size: current.size, fetcher: fetcher)))
+            }
+            return try await file.read(offset: Int64(offset), length: size)
         }
     }
 
     func write(inode: Inode, handle: UInt64, offset: UInt64, data: [UInt8]) async throws -> Int {
-        try await run("write \(inode)") {
+        try await run("write \(inode)") { [self] in
             guard let content = try files.get(handle).staged else { throw FileSystemError.badHandle }
             try content.write(data, at: Int64(offset))
             return data.count
@@ -59,7 +65,7 @@ extension BoxFileSystem {
     func flush(inode: Inode, handle: UInt64, lockOwner: UInt64) async throws {}
 
     func release(inode: Inode, handle: UInt64, flags: OpenFlags) async throws {
-        try await run("release \(inode)") {
+        try await run("release \(inode)", bounded: false) { [self] in
             guard let released = files.remove(handle), released.writable else { return }
             if let content = writers.detach(inode) { try await commit(content, inode: inode) }
         }
@@ -74,7 +80,7 @@ extension BoxFileSystem {
     /// Makes the staged data durable here and waits for uploads of earlier closes of the file; an open file's
     /// own changes go to Box when it is closed.
     func fsync(inode: Inode, handle: UInt64, dataOnly: Bool) async throws {
-        try await run("fsync \(inode)") {
+        try await run("fsync \(inode)", bounded: false) { [self] in
             try files.get(handle).staged?.sync()
             await uploads.waitUntilUploaded(inode)
         }

@@ -4,7 +4,7 @@ import Foundation
 extension BoxFileSystem {
     /// Space from the account's quota; Box has no inode limit, so file counts are left at zero ("unknown").
     func statfs(inode: Inode) async throws -> FileSystemStatistics {
-        try await run("statfs") {
+        try await run("statfs") { [self] in
             let user = try await quota.current()
             let blockSize: Int64 = 4096
             let total = max(user.spaceAmount, user.spaceUsed)

@@ -83,11 +83,58 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     }
 
     /// Runs one operation, turning any error into the errno the kernel gets.
-    func run<T>(_ operation: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
+    ///
+    /// - Parameter bounded: whether the operation gives up after `operationTimeout` (with EIO), so that a
+    ///   process never hangs on an unreachable Box. Closing and fsync wait for uploads instead: they are
+    ///   local work plus a queue that retries.
+    func run<T: Sendable>(
+        _ operation: @autoclosure () -> String, bounded: Bool = true, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         do {
-            return try await body()
+            guard bounded, options.operationTimeout > 0 else { return try await body() }
+            return try await Self.withDeadline(options.operationTimeout, body)
         } catch {
             throw ErrnoMapping.map(error, operation: operation(), logger: logger)
+        }
+    }
+
+    /// Runs `body`, but returns (throwing ``FileSystemError/timedOut(_:)``) once `seconds` have passed even if
+    /// `body` is still waiting; it is then cancelled and finishes in the background (a block it was fetching
+    /// still lands in the cache). A task group wouldn't do: it waits for its children, and a shared download
+    /// awaited by many readers doesn't end when one of them gives up.
+    private static func withDeadline<T: Sendable>(
+        _ seconds: TimeInterval, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let state = Locked<(answered: Bool, work: Task<Void, Never>?, timer: Task<Void, Never>?)>((false, nil, nil))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+                /// Resumes the caller once, with whichever outcome comes first.
+                @Sendable func answer(_ result: Result<T, Error>) {
+                    let first = state.withLock { s -> Bool in
+                        defer { s.answered = true }
+                        return !s.answered
+                    }
+                    if first { continuation.resume(with: result) }
+                }
+                let work = Task {
+                    do { answer(.success(try await body())) } catch { answer(.failure(error)) }
+                    state.withLock { $0.timer }?.cancel()
+                }
+                let timer = Task {
+                    guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
+                    answer(.failure(FileSystemError.timedOut(seconds)))
+                    state.withLock { $0.work }?.cancel()
+                }
+                state.withLock {
+                    $0.work = work
+                    $0.timer = timer
+                }
+            }
+        } onCancel: {
+            // The kernel interrupted the request: stop waiting for Box.
+            let (work, timer) = state.withLock { ($0.work, $0.timer) }
+            work?.cancel()
+            timer?.cancel()
         }
     }
 

@@ -45,6 +45,9 @@ enum ErrnoMapping {
             logger.error("\(operation): local cache failure: \(message)")
             return .ioError
         case .staleInode: return .stale
+        case .timedOut(let seconds):
+            logger.warning("\(operation): Box did not answer within \(Int(seconds)) s (operation_timeout)")
+            return .ioError
         }
     }
 

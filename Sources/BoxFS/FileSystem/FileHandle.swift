@@ -18,6 +18,7 @@ final class FileHandle: @unchecked Sendable {
     private let lock = NSLock()
     private var source: Source
     private var window: ReadAheadWindow
+    private var hasRead = false
 
     init(inode: Inode, writable: Bool, source: Source, window: ReadAheadWindow) {
         self.inode = inode
@@ -30,11 +31,25 @@ final class FileHandle: @unchecked Sendable {
         lock.withLock { if case .staged(let content) = source { content } else { nil } }
     }
 
-    /// Switches a reader to staged content (an `ftruncate` or a write through another handle of the same open).
-    func use(_ content: StagedContent) { lock.withLock { source = .staged(content) } }
+    /// The version a reader that hasn't read anything yet is pinned to, so the filesystem can move it to a
+    /// newer version that arrived between open and the first read (nothing seen yet, so nothing to keep
+    /// consistent with; the kernel already sizes the file by the new version).
+    var unreadRemoteVersion: String? {
+        lock.withLock {
+            guard !hasRead, case .remote(let reader) = source else { return nil }
+            return reader.version
+        }
+    }
+
+    func replaceUnread(with newSource: Source) {
+        lock.withLock { if !hasRead { source = newSource } }
+    }
 
     func read(offset: Int64, length: Int) async throws -> [UInt8] {
-        let (current, windowCopy) = lock.withLock { (source, window) }
+        let (current, windowCopy) = lock.withLock {
+            hasRead = true
+            return (source, window)
+        }
         switch current {
         case .staged(let content):
             return try content.read(offset: offset, length: length)

@@ -1,4 +1,5 @@
 import Cache
+import Foundation
 
 /// Why a filesystem operation failed, in the filesystem's own terms.
 ///
@@ -19,6 +20,8 @@ enum FileSystemError: Error, Sendable, Equatable {
     case badHandle
     /// The cache or staging area failed underneath us.
     case localIO(String)
+    /// Box didn't answer within the operation timeout.
+    case timedOut(TimeInterval)
     /// An item id the kernel still names but the cache no longer knows (e.g. after the cache was wiped).
     case staleInode(Inode)
 }

@@ -16,6 +16,8 @@ struct FileSystemOptions: Sendable {
     var readAheadMaximum: Int64 = 64 << 20
     var readAheadMemory: Int64 = 64 << 20
     var parallelUploads = 4
+    /// The longest an operation waits for Box before failing with EIO (0: no limit).
+    var operationTimeout: TimeInterval = 60
 
     var filePermissions: mode_t { 0o666 & ~umask }
     var folderPermissions: mode_t { 0o777 & ~umask }

@@ -95,6 +95,7 @@ public struct BoxFSMount {
         var o = FileSystemOptions()
         o.readOnly = options.readOnly
         o.metadataTTL = configuration.metadataTTL
+        o.operationTimeout = configuration.operationTimeout
         o.metadataTTLWithEvents = configuration.followEvents ? configuration.metadataTTLWithEvents : configuration.metadataTTL
         o.readAheadMaximum = configuration.readAheadMax
         o.readAheadMemory = configuration.readAheadMemory

@@ -1,0 +1,145 @@
+"""Seeing changes made elsewhere: Box's events stream, TTL fallback, restarts, and Box going away."""
+import os
+import statistics
+import subprocess
+import time
+
+import pytest
+
+from conftest import Emulator, Mount
+from helpers import random_bytes, run, sha1, wait_for, wait_uploaded
+
+
+@pytest.fixture
+def fresh_emulator(tmp_path):
+    emu = Emulator(tmp_path / "emu-data", "--seed", "--long-poll-timeout", "2")
+    yield emu
+    emu.stop()
+
+
+def visible_within(predicate, limit=10.0):
+    """Seconds until `predicate` holds (fails beyond `limit`)."""
+    start = time.time()
+    wait_for(predicate, limit, "a change made through the API to show in the mount")
+    return time.time() - start
+
+
+def test_api_changes_show_up_within_seconds(fresh_emulator, tmp_path):
+    emu = fresh_emulator
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache")
+    try:
+        os.mkdir(m.path / "inbox")
+        inbox = wait_for(lambda: emu.find("0", "inbox"), 10, "inbox on Box")
+        os.mkdir(m.path / "archive")
+        archive = wait_for(lambda: emu.find("0", "archive"), 10, "archive on Box")
+        os.listdir(m.path / "inbox"), os.listdir(m.path / "archive")
+        latencies = []
+        for i in range(25):
+            # create
+            entry = emu.upload(inbox["id"], f"doc{i}.txt", b"v1 " * 100)
+            latencies.append(visible_within(lambda: (m.path / "inbox" / f"doc{i}.txt").exists()))
+            assert (m.path / "inbox" / f"doc{i}.txt").read_bytes() == b"v1 " * 100
+            # new version: never a mix of the two
+            new = b"v2 " * 150
+            emu.upload(inbox["id"], f"doc{i}.txt", new, file_id=entry["id"])
+            def shows_new():
+                data = (m.path / "inbox" / f"doc{i}.txt").read_bytes()
+                assert data in (b"v1 " * 100, new), "a read returned a mix of versions"
+                return data == new
+            latencies.append(visible_within(shows_new))
+            # rename and move
+            status, _ = emu.api("PUT", f"/files/{entry['id']}", {"name": f"moved{i}.txt", "parent": {"id": archive["id"]}})
+            assert status == 200
+            latencies.append(visible_within(lambda: (m.path / "archive" / f"moved{i}.txt").exists()
+                                            and not (m.path / "inbox" / f"doc{i}.txt").exists()))
+            # delete (to the trash)
+            status, _ = emu.api("DELETE", f"/files/{entry['id']}")
+            assert status == 204
+            latencies.append(visible_within(lambda: not (m.path / "archive" / f"moved{i}.txt").exists()))
+        p95 = statistics.quantiles(latencies, n=20)[18]
+        print(f"visibility over {len(latencies)} changes: median {statistics.median(latencies):.2f}s p95 {p95:.2f}s")
+        assert p95 <= 5.0
+    finally:
+        m.unmount()
+
+
+def test_without_events_changes_show_within_the_ttl(fresh_emulator, tmp_path):
+    emu = fresh_emulator
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache", config_extra="events = false\nmetadata_ttl = 2s\n")
+    try:
+        os.listdir(m.path)
+        emu.upload("0", "late.txt", b"late")
+        elapsed = visible_within(lambda: (m.path / "late.txt").exists(), limit=6)
+        assert elapsed <= 2 + 3  # the TTL, plus the kernel's own 1 s and polling slack
+        assert emu.calls("OPTIONS /2.0/events") == 0 and emu.calls("GET /2.0/events") == 0
+    finally:
+        m.unmount()
+
+
+def test_an_idle_mount_makes_almost_no_calls(fresh_emulator, tmp_path):
+    emu = fresh_emulator
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache")
+    try:
+        run("ls", "-lR", m.path)
+        time.sleep(2)
+        emu.reset_stats()
+        window = 20
+        time.sleep(window)
+        stats = emu.stats()
+        calls = stats["totals"]["api_calls"]
+        # The emulator ends a long poll after 2 s; Box after 610 s. Scale the reconnects to Box's timeout.
+        per_minute_on_box = calls / window * 60 * (2 / 610)
+        print(f"idle: {calls} calls in {window}s with a 2 s long poll -> {per_minute_on_box:.2f}/min on Box")
+        assert per_minute_on_box <= 2, stats
+        assert emu.calls("GET /2.0/folders/{id}/items") == 0, stats
+    finally:
+        m.unmount()
+
+
+def test_changes_while_unmounted_are_applied_before_the_first_listing(fresh_emulator, tmp_path):
+    emu = fresh_emulator
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache")
+    entry = next(e for e in emu.list_folder("0") if e["type"] == "file")
+    os.listdir(m.path)
+    m.unmount()
+    status, _ = emu.api("PUT", f"/files/{entry['id']}", {"name": "renamed-offline.txt"})
+    assert status == 200
+    m.start()
+    try:
+        names = os.listdir(m.path)
+        assert "renamed-offline.txt" in names and entry["name"] not in names
+    finally:
+        m.unmount()
+
+
+def test_box_going_away(tmp_path):
+    emu = Emulator(tmp_path / "emu-data", "--seed")
+    port = emu.url.rsplit(":", 1)[1]
+    data = random_bytes(3_000_000, seed=4)
+    emu.upload("0", "cached.bin", data)
+    emu.upload("0", "never-read.bin", random_bytes(2_000_000, seed=5))
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache", config_extra="request_timeout = 3s\noperation_timeout = 5s\n")
+    try:
+        assert sha1((m.path / "cached.bin").read_bytes()) == sha1(data)
+        emu.stop()
+        # Cached metadata and blocks keep serving.
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3")
+        assert sha1((m.path / "cached.bin").read_bytes()) == sha1(data)
+        assert "never-read.bin" in os.listdir(m.path)
+        # An uncached block fails, and within the timeout (plus the client's bounded retries).
+        start = time.time()
+        try:
+            (m.path / "never-read.bin").read_bytes()
+            raise AssertionError("a read of an uncached block succeeded with Box down")
+        except OSError:
+            pass
+        assert time.time() - start < 20  # the kernel may try the read twice
+        # Writes are staged and wait.
+        (m.path / "offline.txt").write_bytes(b"written while Box was away")
+        time.sleep(1)
+        emu = Emulator(tmp_path / "emu-data", "--port", port)
+        wait_uploaded(emu, "0", "offline.txt", b"written while Box was away", timeout=90)
+    finally:
+        m.unmount()
+        emu.stop()
