@@ -1,2 +1,0 @@
-import BoxEmulator
-print("box-emulator")
