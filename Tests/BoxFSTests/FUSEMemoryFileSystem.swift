@@ -237,10 +237,10 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
             let entries = dots + children.map { name, child in
                 DirectoryEntry(name: name, inode: child, type: nodes[child]!.attributes.type)
             }
-            // Only the entries handed out carry an EntryReply, so only they count as lookups.
+            // Only the entries handed out carry an EntryReply, so only they count as lookups. "." and ".."
+            // get one too, which the kernel ignores: the bridge must give those lookups back.
             return entries.dropFirst(Int(offset)).prefix(limit).map { entry in
-                guard plus, entry.name != ".", entry.name != ".." else { return entry }
-                return DirectoryEntry(name: entry.name, entry: counted(entry.inode))
+                plus ? DirectoryEntry(name: entry.name, entry: counted(entry.inode)) : entry
             }
         }
     }
