@@ -46,6 +46,26 @@ final class ClientDownloadTests: XCTestCase {
         XCTAssertEqual(redirects, 1)
     }
 
+    func testConcurrentReadsOfAVersionShareOneURLLookup() async throws {
+        let (file, content) = try await uploaded(size: 400_000)
+        try await harness.resetStats()
+        let client = self.client
+        let blocks = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for block in 0..<8 {
+                group.addTask {
+                    let start = Int64(block * 50_000)
+                    return (block, try await client.download(file.id, range: start...start + 49_999, version: file.fileVersionID))
+                }
+            }
+            return try await group.reduce(into: [Int: [UInt8]]()) { $0[$1.0] = $1.1 }
+        }
+        for (block, bytes) in blocks {
+            XCTAssertEqual(Data(bytes), content[block * 50_000..<(block + 1) * 50_000])
+        }
+        let redirects = try await harness.calls("GET /2.0/files/{id}/content")
+        XCTAssertEqual(redirects, 1)
+    }
+
     func testOldVersionStaysReadableAfterNewUpload() async throws {
         let (file, content) = try await uploaded(size: 1000)
         let newPath = try harness.makeFile(size: 1000, seed: 99)
