@@ -84,7 +84,8 @@ struct Seeder {
         if let found = try existing(name, in: parent) { return found.id.description }
         let now = BoxDate.truncated(Date())
         return try store.write { state in
-            defer { state.pendingEvents.removeAll() }
+            state.recordsEvents = false
+            defer { state.recordsEvents = true }
             return try state.createFolder(named: name, in: Substring(parent), by: user, at: now).id.description
         }
     }
@@ -102,7 +103,8 @@ struct Seeder {
     private func link(_ name: String, in parent: String, content: StoredContent) throws {
         let now = BoxDate.truncated(Date())
         try store.write { state in
-            defer { state.pendingEvents.removeAll() }
+            state.recordsEvents = false
+            defer { state.recordsEvents = true }
             _ = try state.createFile(named: name, in: Substring(parent), content: content, by: user, contentCreatedAt: nil, contentModifiedAt: nil, at: now)
         }
     }

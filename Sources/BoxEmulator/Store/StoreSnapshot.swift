@@ -7,7 +7,7 @@ import Logging
 final class StoreSnapshot: @unchecked Sendable {
     private let file: URL
     private let logger: Logger
-    private let delay: Duration = .milliseconds(300)
+    private let delay: Duration = .seconds(1)
     private let lock = NSLock()
     private var saveScheduled = false
 

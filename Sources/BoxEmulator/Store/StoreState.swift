@@ -11,6 +11,8 @@ struct StoreState: Codable, Sendable {
     var nextVersionID: UInt64 = 500_001
     let enterpriseID: String
 
+    /// Off while seeding: seeded content predates every client, so it has no events.
+    var recordsEvents = true
     /// Events produced by the mutation in progress; `BoxStore` hands them to the event log after the write.
     var pendingEvents: [PendingEvent] = []
 

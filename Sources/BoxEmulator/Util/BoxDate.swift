@@ -3,13 +3,33 @@ import Foundation
 /// Box's timestamp format: RFC 3339, whole seconds, with an offset (Box answers in the enterprise's zone; the
 /// emulator uses a fixed -08:00 so clients that assume UTC are caught).
 enum BoxDate {
-    private static let zone = TimeZone(secondsFromGMT: -8 * 3600)!
+    private static let offsetSeconds = -8 * 3600
 
+    /// Formats by civil-date arithmetic: Foundation's formatters are slow on Linux and not safe to share
+    /// across threads, and this runs for every timestamp of every response.
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offsetSeconds)
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let secondOfDay = local - days * 86400
+        let (year, month, day) = civil(fromDays: days)
+        let sign = offsetSeconds < 0 ? "-" : "+"
+        let offset = abs(offsetSeconds)
+        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%@%02d:%02d",
+                      year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60,
+                      sign, offset / 3600, offset % 3600 / 60)
+    }
+
+    /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
+    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Parses RFC 3339 with or without fractional seconds; Box keeps whole seconds, so the result is truncated.

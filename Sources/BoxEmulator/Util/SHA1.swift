@@ -42,7 +42,10 @@ final class SHA1Hasher: @unchecked Sendable {
 struct SHA1Digest: Hashable, Sendable {
     let bytes: [UInt8]
 
-    var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
     var base64: String { Data(bytes).base64EncodedString() }
 
     /// Reads `sha=<base64>` from a `Digest` header (algorithm token case-insensitive, RFC 3230 lists allowed).
