@@ -47,10 +47,10 @@ extension BoxClient {
         var refreshedURL = false
         while next <= last {
             let windowEnd = next + min(Self.downloadWindow - 1, last - next)
+            let location: String
+            if let url { location = url } else { location = try await downloadURL(id, version: version) }
+            url = location
             do {
-                let location: String
-                if let url { location = url } else { location = try await downloadURL(id, version: version) }
-                url = location
                 try await fetch(location, from: &next, through: windowEnd, into: consume)
             } catch let error as BoxAPIError where !refreshedURL && error.isRefusedDownloadURL {
                 // The URL expired or was revoked: ask Box for a fresh one, once.
