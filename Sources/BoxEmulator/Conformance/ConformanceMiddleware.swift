@@ -43,7 +43,7 @@ public struct ConformanceMiddleware<Context: RequestContext>: RouterMiddleware {
         case let .body(schema) where isJSON:
             response.body = checked(response.body) { [recorder, validator = schemas.validator] body in
                 let violations: [SchemaViolation]
-                if let value = try? JSONDecoder().decode(JSONInstance.self, from: body) {
+                if let value = try? JSONDecoder().decode(JSONValue.self, from: body) {
                     violations = validator.violations(of: value, against: schema)
                 } else {
                     violations = [SchemaViolation(pointer: "", message: "the body is not JSON")]

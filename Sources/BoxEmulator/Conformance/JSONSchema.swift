@@ -7,7 +7,7 @@ final class JSONSchema: Decodable, Sendable {
     let nullable: Bool
     let properties: [String: JSONSchema]
     let required: [String]
-    let enumValues: [JSONInstance]?
+    let enumValues: [JSONValue]?
     let items: JSONSchema?
     let allOf: [JSONSchema]
     let anyOf: [JSONSchema]
@@ -29,7 +29,7 @@ final class JSONSchema: Decodable, Sendable {
         nullable = try container.decodeIfPresent(Bool.self, forKey: .nullable) ?? false
         properties = try container.decodeIfPresent([String: JSONSchema].self, forKey: .properties) ?? [:]
         required = try container.decodeIfPresent([String].self, forKey: .required) ?? []
-        enumValues = try container.decodeIfPresent([JSONInstance].self, forKey: .enumValues)
+        enumValues = try container.decodeIfPresent([JSONValue].self, forKey: .enumValues)
         items = try container.decodeIfPresent(JSONSchema.self, forKey: .items)
         allOf = try container.decodeIfPresent([JSONSchema].self, forKey: .allOf) ?? []
         anyOf = try container.decodeIfPresent([JSONSchema].self, forKey: .anyOf) ?? []

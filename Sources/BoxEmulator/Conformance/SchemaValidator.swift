@@ -11,7 +11,7 @@ struct SchemaValidator: Sendable {
     /// The components `$ref`s name.
     let schemas: [String: JSONSchema]
 
-    func violations(of value: JSONInstance, against schema: JSONSchema) -> [SchemaViolation] {
+    func violations(of value: JSONValue, against schema: JSONSchema) -> [SchemaViolation] {
         var found: [SchemaViolation] = []
         check(value, schema, "", &found)
         // Variants restate inherited properties (File--Full repeats File's), so one fault can be found twice.
@@ -19,7 +19,7 @@ struct SchemaValidator: Sendable {
         return found.filter { seen.insert($0).inserted }
     }
 
-    private func check(_ value: JSONInstance, _ schema: JSONSchema, _ pointer: String, _ found: inout [SchemaViolation]) {
+    private func check(_ value: JSONValue, _ schema: JSONSchema, _ pointer: String, _ found: inout [SchemaViolation]) {
         if let name = schema.reference {
             guard let target = schemas[name] else {
                 return found.append(.init(pointer: pointer, message: "schema '\(name)' is missing from the derived file"))
@@ -34,7 +34,7 @@ struct SchemaValidator: Sendable {
         for alternatives in [schema.anyOf, schema.oneOf] where !alternatives.isEmpty {
             checkAlternatives(value, alternatives, pointer, &found)
         }
-        if let type = schema.type, !value.typeNames.contains(type) {
+        if let type = schema.type, !value.schemaTypeNames.contains(type) {
             return found.append(.init(pointer: pointer, message: "expected \(type), found \(Self.describe(value))"))
         }
         if let allowed = schema.enumValues, !allowed.contains(value) {
@@ -46,7 +46,7 @@ struct SchemaValidator: Sendable {
                 found.append(.init(pointer: pointer, message: "'\(text)' is not an RFC 3339 date-time"))
             }
         case let .object(members):
-            for key in schema.required where members[key] == nil {
+            for key in schema.required where value[key] == nil {
                 found.append(.init(pointer: pointer, message: "required property '\(key)' is missing"))
             }
             for (key, member) in members {
@@ -64,7 +64,7 @@ struct SchemaValidator: Sendable {
         }
     }
 
-    private func checkAlternatives(_ value: JSONInstance, _ alternatives: [JSONSchema], _ pointer: String,
+    private func checkAlternatives(_ value: JSONValue, _ alternatives: [JSONSchema], _ pointer: String,
                                    _ found: inout [SchemaViolation]) {
         let attempts = alternatives.map { alternative -> [SchemaViolation] in
             var attempt: [SchemaViolation] = []
@@ -78,12 +78,12 @@ struct SchemaValidator: Sendable {
         found.append(.init(pointer: pointer, message: "matches none of \(alternatives.count) alternatives" + detail))
     }
 
-    private static func describe(_ value: JSONInstance) -> String {
+    private static func describe(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case let .bool(flag): return "\(flag)"
-        case let .integer(number): return "\(number)"
-        case let .number(number): return "\(number)"
+        case let .int(number): return "\(number)"
+        case let .double(number): return "\(number)"
         case let .string(text): return "'\(text.prefix(60))'"
         case .array: return "an array"
         case .object: return "an object"
