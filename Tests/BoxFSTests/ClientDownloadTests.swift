@@ -1,6 +1,8 @@
 @testable import BoxFS
+import BoxEmulator
 import Cache
 import Foundation
+import Logging
 import XCTest
 
 final class ClientDownloadTests: XCTestCase {
@@ -64,6 +66,25 @@ final class ClientDownloadTests: XCTestCase {
         }
         let redirects = try await harness.calls("GET /2.0/files/{id}/content")
         XCTAssertEqual(redirects, 1)
+    }
+
+    func testRefusedDownloadURLIsReplacedOnce() async throws {
+        let (file, content) = try await uploaded(size: 10_000)
+        _ = try await client.download(file.id, range: 0...99, version: file.fileVersionID)
+        // A restarted emulator serves the same tree but has forgotten every download link it issued,
+        // like an expired dl.boxcloud.com URL.
+        try await harness.emulator.shutdown()
+        var configuration = EmulatorConfiguration(dataDirectory: harness.directory.appendingPathComponent("emulator"))
+        configuration.port = harness.emulator.port
+        configuration.staticTokens = [ClientHarness.token]
+        let restarted = try await EmulatorServer.start(configuration, logger: Logger(label: "restarted"))
+        let bytes = try await client.download(file.id, range: 100...199, version: file.fileVersionID)
+        XCTAssertEqual(Data(bytes), content[100...199])
+        let redirects = try await harness.calls("GET /2.0/files/{id}/content")
+        let refused = try await harness.calls("GET /d/1/{token}/download", status: 404)
+        XCTAssertEqual(redirects, 1)
+        XCTAssertEqual(refused, 1)
+        try await restarted.shutdown()
     }
 
     func testOldVersionStaysReadableAfterNewUpload() async throws {
