@@ -94,10 +94,12 @@ final class AuthJWTTests: XCTestCase {
     func testAudienceMustBeTheTokenURLAsAString() throws {
         assertOAuthError(try exchange(claims(["aud": ["https://api.box.com/oauth2/token"]])), "invalid_grant",
                          descriptionContains: "Should be a string")
-        assertOAuthError(try exchange(claims(["aud": "http://127.0.0.1:1/oauth2/token"])), "invalid_grant",
-                         descriptionContains: "'aud'")
-        authority.acceptAudience("http://127.0.0.1:1/oauth2/token")
-        XCTAssertEqual(try exchange(claims(["aud": "http://127.0.0.1:1/oauth2/token"])).status, 200)
+        for wrong in ["https://example.com/oauth2/token", "http://127.0.0.1:1/2.0/oauth2/token", "token"] {
+            assertOAuthError(try exchange(claims(["aud": wrong])), "invalid_grant", descriptionContains: "'aud'")
+        }
+        XCTAssertEqual(try exchange(claims(["aud": "http://127.0.0.1:8080/oauth2/token"])).status, 200, "its own")
+        authority.acceptAudience("https://box.test/oauth2/token")
+        XCTAssertEqual(try exchange(claims(["aud": "https://box.test/oauth2/token"])).status, 200)
     }
 
     func testExpiryMustBeInTheFutureAndAtMostSixtySecondsAhead() throws {

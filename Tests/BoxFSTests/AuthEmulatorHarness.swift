@@ -42,7 +42,6 @@ final class AuthEmulatorHarness {
                           enterpriseID: EmulatorUsers.enterpriseID),
         ])
         let emulator = try await EmulatorServer.start(configuration, logger: Logger(label: "emulator"))
-        emulator.authority.acceptAudience(emulator.tokenURL)
         return AuthEmulatorHarness(directory: directory, emulator: emulator)
     }
 

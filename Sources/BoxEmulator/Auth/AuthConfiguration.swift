@@ -8,8 +8,8 @@ public struct AuthConfiguration: Sendable {
     public var refreshTokenLifetime: TimeInterval = 60 * 24 * 3600
     /// Lifetime of an authorization code (Box: 30 seconds).
     public var authorizationCodeLifetime: TimeInterval = 30
-    /// The `aud` values a JWT assertion may carry. Box's own token URL is always accepted (rclone hard-codes it);
-    /// the server adds its own token URL once it knows its port (see `TokenAuthority.acceptAudience(_:)`).
+    /// The `aud` values a JWT assertion may carry besides the emulator's own loopback token URL. Box's token URL
+    /// is accepted by default (rclone hard-codes it); add a public base URL's with `TokenAuthority.acceptAudience(_:)`.
     public var audiences: Set<String> = ["https://api.box.com/oauth2/token"]
     /// The apps whose clients may obtain tokens, by client id.
     public var apps: [String: RegisteredApp] = [:]

@@ -29,7 +29,7 @@ public final class TokenAuthority: @unchecked Sendable {
         lock.withLock { ledger.addAccessToken(token, .init(user: user, expiresAt: nil, session: nil)) }
     }
 
-    /// Accepts `url` as a JWT `aud` claim; the server calls this with its own token URL once it has bound its port.
+    /// Accepts `url` as a JWT `aud` claim, e.g. the token URL under a public base URL served through a TLS proxy.
     public func acceptAudience(_ url: String) {
         lock.withLock { _ = audiences.insert(url) }
     }
