@@ -22,6 +22,7 @@ final class AuthHTTPTests: XCTestCase {
 
     override func tearDown() async throws {
         try await emulator.shutdown()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     private func send(_ path: String, form: String? = nil, headers: [(String, String)] = [])

@@ -15,6 +15,10 @@ final class AuthJWTTests: XCTestCase {
         strangerKeys = try? AuthTestKeyPair.generate()
     }
 
+    override class func tearDown() {
+        for pair in [keys, strangerKeys].compactMap({ $0 }) { try? FileManager.default.removeItem(at: pair.directory) }
+    }
+
     override func setUpWithError() throws {
         let keys = try XCTUnwrap(Self.keys)
         var configuration = AuthConfiguration(accessTokenLifetime: 60)
