@@ -28,7 +28,7 @@ final class EventLog: @unchecked Sendable {
                 ("event_type", .string(type)),
                 ("created_at", .string(BoxDate.format(date))),
                 ("recorded_at", .string(BoxDate.format(date))),
-                ("session_id", nil),
+                ("session_id", .string(String(UInt64.random(in: 0...UInt64.max), radix: 16))),
                 ("created_by", createdBy),
                 ("source", source),
             ])

@@ -42,9 +42,9 @@ final class BoxStore: UserDirectory, @unchecked Sendable {
         return result
     }
 
-    /// Writes the metadata snapshot now (on shutdown).
+    /// Writes the metadata snapshot a last time (on shutdown).
     func flush() {
-        snapshot.saveNow(read { $0 })
+        snapshot.close(with: read { $0 })
     }
 
     // MARK: UserDirectory

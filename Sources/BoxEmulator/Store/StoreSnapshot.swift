@@ -10,6 +10,8 @@ final class StoreSnapshot: @unchecked Sendable {
     private let delay: Duration = .seconds(1)
     private let lock = NSLock()
     private var saveScheduled = false
+    /// Set by the final save at shutdown; later scheduled saves are dropped (the directory may be gone).
+    private var closed = false
 
     init(file: URL, logger: Logger) {
         self.file = file
@@ -30,12 +32,21 @@ final class StoreSnapshot: @unchecked Sendable {
         guard start else { return }
         Task {
             try? await Task.sleep(for: delay)
-            lock.withLock { saveScheduled = false }
-            saveNow(current())
+            let open = lock.withLock {
+                saveScheduled = false
+                return !closed
+            }
+            if open { saveNow(current()) }
         }
     }
 
-    func saveNow(_ state: StoreState) {
+    /// The last save: writes `state` and turns later scheduled saves into no-ops.
+    func close(with state: StoreState) {
+        lock.withLock { closed = true }
+        saveNow(state)
+    }
+
+    private func saveNow(_ state: StoreState) {
         do {
             try JSONEncoder().encode(state).write(to: file, options: .atomic)
         } catch {
