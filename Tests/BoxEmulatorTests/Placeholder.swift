@@ -1,2 +1,0 @@
-import XCTest
-final class BoxEmulatorTestsPlaceholder: XCTestCase { func testNothing() {} }
