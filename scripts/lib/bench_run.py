@@ -1,0 +1,51 @@
+"""scripts/bench's driver (runs inside the benchmark namespace): the limit, then workloads 1-6 for each client.
+
+Usage: bench_run.py WORKDIR MOUNTS_DIR BOXFS_BINARY RESULTS_JSON
+Environment: BENCH_SCALE, BENCH_CLIENTS, BENCH_WORKLOADS, BENCH_LATENCY_MS, BENCH_BANDWIDTH_BPS, BENCH_TIMEOUT and
+the size variables of bench_workloads.Sizes.
+"""
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from bench_harness import set_faults
+from bench_workloads import Bench, Sizes
+
+WORKLOADS = {
+    "1": Bench.w1_sequential_read, "2": Bench.w2_random_read, "3": Bench.w3_write,
+    "4": Bench.w4_tar, "5": Bench.w5_list, "6": Bench.w6_rsync,
+}
+
+
+def main():
+    work, mounts, boxfs, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+    clients = os.environ.get("BENCH_CLIENTS", "boxfs,rclone,rclone-full").split(",")
+    workloads = os.environ.get("BENCH_WORKLOADS", "limit,1,2,3,4,5,6").split(",")
+    latency = int(os.environ.get("BENCH_LATENCY_MS", "20"))
+    bandwidth = int(os.environ.get("BENCH_BANDWIDTH_BPS", "100000000"))
+    sizes = Sizes.from_env()
+    bench = Bench(work, mounts, boxfs, sizes, float(os.environ.get("BENCH_TIMEOUT", "900")))
+    set_faults(latency_ms=latency, bandwidth_bps=bandwidth)
+    started = time.time()
+    print(f"sizes: {asdict(sizes)}; latency {latency} ms; bandwidth cap {bandwidth or 'none'} B/s", flush=True)
+    if "limit" in workloads:
+        bench.limit()
+    for w in workloads:
+        if w == "limit":
+            continue
+        for client in clients:
+            WORKLOADS[w](bench, client)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "kind": "bench", "started": started, "finished": time.time(), "sizes": asdict(sizes),
+        "latency_ms": latency, "bandwidth_bps": bandwidth, "clients": clients,
+        "results": [m.as_json() for m in bench.results],
+    }, indent=1, default=str))
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()
