@@ -16,13 +16,17 @@ enum EmulatorRouter {
         DownloadRoutes(services: services).register(on: router)
         EventRoutes.registerLongPoll(on: router, services: services)
 
-        let api = router.group().add(middleware: BoxAuthMiddleware(authority: services.authority, store: services.store))
+        let authenticated = router.group().add(middleware: BoxAuthMiddleware(authority: services.authority, store: services.store))
+        let catalog = RouteCatalog()
+        let api = CataloguedRoutes(base: authenticated, catalog: catalog)
         UserRoutes(services: services).register(on: api)
         FolderRoutes(services: services).register(on: api)
         FileRoutes(services: services).register(on: api)
         UploadRoutes(services: services).register(on: api)
         UploadSessionRoutes(services: services).register(on: api)
         EventRoutes(services: services).register(on: api)
+        TrashRoutes(services: services).register(on: api)
+        catalog.registerMethodNotAllowed(on: authenticated)
         return router
     }
 }

@@ -190,7 +190,7 @@ extension StoreState {
     /// Event sources are standard items without the embedded listing.
     static let eventSourceFields = FieldSelection.custom(standardFileFields + standardFolderFields.filter { $0 != "item_collection" })
 
-    private mutating func record(_ type: String, _ item: Item, by user: UserID, at now: Date) {
+    mutating func record(_ type: String, _ item: Item, by user: UserID, at now: Date) {
         guard recordsEvents else { return }
         pendingEvents.append(PendingEvent(user: item.ownerID, type: type, createdBy: userMini(user), source: render(item, Self.eventSourceFields), date: now))
     }

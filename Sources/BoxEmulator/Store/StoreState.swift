@@ -41,6 +41,12 @@ struct StoreState: Codable, Sendable {
         items[item.id] = item
     }
 
+    /// Removes an item for good (purge); its children must be removed too.
+    mutating func delete(_ id: ItemID) {
+        guard let item = items.removeValue(forKey: id) else { return }
+        index.remove(item)
+    }
+
     mutating func allocateItemID() -> ItemID {
         defer { nextItemID += 1 }
         return ItemID(nextItemID)
