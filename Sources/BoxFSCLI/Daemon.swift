@@ -37,8 +37,10 @@ enum Daemon {
             usleep(20_000)
         }
         let tail = (try? String(contentsOf: logFile, encoding: .utf8)).map { String($0.utf8.dropFirst(Int(startOffset))) ?? "" } ?? ""
-        let lastLine = tail.split(separator: "\n").last.map(String.init) ?? "boxfs exited before mounting"
-        throw CLIError.mountFailed("\(lastLine) (log: \(logFile.path))")
+        // The child's last line is its own "Error: mount failed: ..." report; pass it on as it is.
+        var lastLine = tail.split(separator: "\n").last.map(String.init) ?? "mount failed: boxfs exited before mounting"
+        if lastLine.hasPrefix("Error: ") { lastLine.removeFirst("Error: ".count) }
+        throw CLIError.backgroundFailed("\(lastLine) (log: \(logFile.path))")
     }
 }
 

@@ -81,12 +81,15 @@ enum CLIError: Error, CustomStringConvertible {
     case configuration(ConfigError)
     case mountOptions(MountOptionsError)
     case mountFailed(String)
+    /// The background child's own report, already phrased.
+    case backgroundFailed(String)
 
     var description: String {
         switch self {
         case .configuration(let error): "\(error)"
         case .mountOptions(let error): "\(error)"
         case .mountFailed(let message): "mount failed: \(message)"
+        case .backgroundFailed(let report): report
         }
     }
 }

@@ -8,6 +8,11 @@ actor QuotaCache {
 
     init(client: BoxClient) { self.client = client }
 
+    /// Starts the cache with an answer fetched elsewhere (the mount's account check).
+    func prime(with user: BoxUser) {
+        cached = (user, Date())
+    }
+
     func current() async throws -> BoxUser {
         if let cached, Date().timeIntervalSince(cached.at) < 60 { return cached.user }
         let user = try await client.currentUser()

@@ -41,9 +41,20 @@ public struct BoxFSMount {
             throw error
         }
 
+        let user: BoxUser
+        do {
+            user = try await AccountCheck.run(client: client, apiURL: configuration.apiURL, timeout: configuration.operationTimeout)
+        } catch {
+            try? await client.shutdown()
+            try? await tokenHTTP.shutdown()
+            throw error
+        }
+        logger.info("signed in to Box as \(user.login) (user \(user.id))")
+
         let fileSystem = BoxFileSystem(
             store: store, blockCache: blocks, staging: staging, client: client,
             options: fileSystemOptions, logger: logger)
+        await fileSystem.quota.prime(with: user)
         var events: Task<Void, Never>?
         do {
             try await fileSystem.resumeUploads()
