@@ -34,12 +34,15 @@ public struct RegisteredApp: Sendable {
     public var publicKeys: [String: RSAPublicKey]
     /// The enterprise whose service account `box_sub_type=enterprise` tokens act as; nil for apps without one.
     public var enterpriseID: String?
+    /// The OAuth 2.0 redirect URIs configured for the app. Empty: any loopback `http` URI is accepted.
+    public var redirectURIs: [String]
 
     public init(clientID: String, clientSecret: String, publicKeys: [String: RSAPublicKey] = [:],
-                enterpriseID: String? = nil) {
+                enterpriseID: String? = nil, redirectURIs: [String] = []) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.publicKeys = publicKeys
         self.enterpriseID = enterpriseID
+        self.redirectURIs = redirectURIs
     }
 }

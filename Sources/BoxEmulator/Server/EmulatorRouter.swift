@@ -13,6 +13,7 @@ enum EmulatorRouter {
             router.add(middleware: try ConformanceMiddleware(schemaFile: schema, recorder: services.conformance))
         }
         OAuthRoutes(services: services).register(on: router)
+        AuthorizeRoutes(services: services).register(on: router)
         DownloadRoutes(services: services).register(on: router)
         EventRoutes.registerLongPoll(on: router, services: services)
 
