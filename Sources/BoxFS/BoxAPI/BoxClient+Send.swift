@@ -148,6 +148,7 @@ extension BoxClient {
         if let token {
             prepared.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
             if let asUser = configuration.asUser { prepared.headers.replaceOrAdd(name: "As-User", value: asUser) }
+            if configuration.suppressNotifications { prepared.headers.replaceOrAdd(name: "Box-Notifications", value: "off") }
         }
         switch request.body {
         case .none:

@@ -17,6 +17,9 @@ public struct BoxClientConfiguration: Sendable {
     public var uploadsPerMinute: Int = 240
     /// A user id sent as `As-User` on every API and upload call, for service accounts acting as a user.
     public var asUser: String?
+    /// Sends `Box-Notifications: off` on every API and upload call, so changes made through the mount don't email
+    /// collaborators. Box honours it only for apps granted that capability; actions still appear in events.
+    public var suppressNotifications = false
     /// Retries after the first attempt for a failing call (429, 5xx, dropped connection), so at most
     /// `maxRetries + 1` attempts. A 401 refresh retry and 202 "not ready" waits are counted separately.
     public var maxRetries: Int = 5

@@ -13,6 +13,8 @@ public struct BoxFSConfiguration: Sendable {
     public var auth = AuthSettings()
     /// A user id sent as `As-User` on every call: a service account mounting a managed user's files.
     public var asUser: String?
+    /// Send `Box-Notifications: off`, so changes made through the mount don't email collaborators.
+    public var suppressNotifications = false
     /// The Box folder shown as the mount's root.
     public var rootFolderID: ItemID = .root
 

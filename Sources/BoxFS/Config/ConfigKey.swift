@@ -36,6 +36,7 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "enterprise_id") { $0.auth.enterpriseID = try ConfigValues.boxID($1, of: "enterprise") },
         ConfigKey(name: "user_id") { $0.auth.userID = try ConfigValues.boxID($1, of: "user") },
         ConfigKey(name: "as_user") { $0.asUser = try ConfigValues.boxID($1, of: "user") },
+        ConfigKey(name: "suppress_notifications") { $0.suppressNotifications = try ConfigValues.bool($1) },
         ConfigKey(name: "root_folder_id") { config, value in
             guard !value.isEmpty, value.allSatisfy(\.isNumber) else {
                 throw ConfigValues.Invalid(message: "'\(value)' is not a Box folder id (digits, \"0\" is All Files)")

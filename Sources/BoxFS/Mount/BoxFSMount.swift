@@ -99,6 +99,7 @@ public struct BoxFSMount {
         c.apiCallsPerMinute = configuration.apiCallsPerMinute
         c.uploadsPerMinute = configuration.uploadsPerMinute
         c.asUser = configuration.asUser
+        c.suppressNotifications = configuration.suppressNotifications
         return c
     }
 

@@ -89,6 +89,7 @@ public struct CredentialCheck: Sendable {
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let asUser = configuration.asUser { request.headers.add(name: "As-User", value: asUser) }
+        if configuration.suppressNotifications { request.headers.add(name: "Box-Notifications", value: "off") }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
