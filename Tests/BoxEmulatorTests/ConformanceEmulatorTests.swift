@@ -65,6 +65,7 @@ final class ConformanceEmulatorTests: XCTestCase {
         let entries = try XCTUnwrap(uploaded["entries"] as? [[String: Any]])
         let fileID = try XCTUnwrap(entries.first?["id"] as? String)
         try await call(.OPTIONS, "/2.0/files/content", json: #"{"name":"A.TXT","parent":{"id":"0"}}"#)  // 409
+        try await call(.OPTIONS, "/2.0/files/content", json: #"{"name":"DOCS","parent":{"id":"0"}}"#)  // 409, a folder
 
         try await call(.GET, "/2.0/folders/0/items?limit=1000&usemarker=true")
         try await call(.GET, "/2.0/folders/0/items?fields=name,size,sha1,modified_at")
@@ -78,6 +79,9 @@ final class ConformanceEmulatorTests: XCTestCase {
         try await call(.GET, "/2.0/events?stream_position=0&stream_type=changes")
         try await call(.DELETE, "/2.0/files/\(fileID)")
         try await call(.DELETE, "/2.0/folders/\(folderID)?recursive=true")
+        // Events about trashed items, and the trash itself, in their standard representations.
+        try await call(.GET, "/2.0/events?stream_position=0&stream_type=changes")
+        try await call(.GET, "/2.0/folders/trash/items")
         try await call(.GET, "/2.0/users/me", token: "wrong")  // 401, empty body
         try await call(.POST, "/oauth2/token", body: ByteBuffer(string: "grant_type=client_credentials&client_id=app"
             + "&client_secret=secret&box_subject_type=enterprise&box_subject_id=\(EmulatorUsers.enterpriseID)"),
