@@ -13,10 +13,17 @@ struct EventApplier: Sendable {
     let notifier: KernelNotifier
     let logger: Logger
 
+    /// Applies one event. Runs under the local-changes lock, so an upload's answer (which rekeys a new file to
+    /// Box's id) is either wholly before or wholly after it.
     func apply(_ event: BoxEvent) throws {
         guard let source = event.source else { return }
+        try localChanges.serialized { try apply(event, source: source) }
+    }
+
+    private func apply(_ event: BoxEvent, source: BoxItem) throws {
         // Our own uploads and renames come back as events too; the local state is newer than those.
         if localChanges.record(for: source.id) != nil { return }
+        if let parent = source.parentID, localChanges.isCreating(source.name, in: parent) { return }
         let cached = try store.item(source.id)
         if let cached, let old = cached.sequenceID.flatMap(Int.init), let new = source.sequenceID.flatMap(Int.init),
            new < old {

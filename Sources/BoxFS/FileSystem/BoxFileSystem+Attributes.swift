@@ -76,8 +76,9 @@ extension BoxFileSystem {
         // On Box (perhaps uploaded a moment ago, under the id the inode now maps to).
         let id = try catalog.id(of: inode)
         let result = try await client.update(id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime, ifMatch: nil)
-        let fresh = result.record(fetchedAt: Date(), parentOverride: record.parentID)
-        try catalog.store.upsert(fresh)
+        var fresh = result.record(fetchedAt: Date(), parentOverride: record.parentID)
+        fresh.contentModifiedAt = mtime  // Box keeps whole seconds; show what was set, as a local disk would
+        try catalog.store.upsert(fresh, keepingSubsecondTime: false)
         return fresh
     }
 }

@@ -58,13 +58,14 @@ extension BoxFileSystem {
         let result = try await client.update(
             source.id, kind: source.kind, name: name != source.name ? name : nil,
             parent: destination != source.parentID ? destination : nil, contentModifiedAt: nil, ifMatch: nil)
-        try catalog.store.upsert(result.record(fetchedAt: Date(), parentOverride: destination))
-        if localChanges.record(for: source.id) != nil {
-            try updateLocalRecord(source.id) {
-                $0.parentID = destination
-                $0.name = name
-            }
+        let moved = result.record(fetchedAt: Date(), parentOverride: destination)
+        guard localChanges.record(for: source.id) != nil else { return try catalog.store.upsert(moved) }
+        // Still uploading: Box has the new name and place; the size and mtime shown stay the local ones.
+        try updateLocalRecord(source.id) {
+            $0.parentID = destination
+            $0.name = name
         }
+        try localChanges.serialized { _ = try localChanges.adopt(moved, in: catalog.store) }
     }
 
     /// The record a provisional item has after its upload rekeyed it (found by its unchanged place).

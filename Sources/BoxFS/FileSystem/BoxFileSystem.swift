@@ -47,17 +47,10 @@ final class BoxFileSystem: FUSEOperations, Sendable {
                 item, range: range.lowerBound...(range.upperBound - 1), version: version.hasPrefix("sha1:") ? nil : version)
         }
         let uploader = Uploader(store: store, client: client, localChanges: localChanges, logger: logger)
-        let writers = self.writers
+        let settler = Settler(store: store, client: client, localChanges: localChanges, writers: writers, logger: logger)
         self.uploads = UploadQueue(
             store: store, staging: staging, uploader: uploader, parallelUploads: options.parallelUploads,
-            logger: logger
-        ) { inode in
-            // Box now has the newest content, unless someone is writing the file again right now.
-            localChanges.serialized {
-                guard !writers.isOpen(inode), let id = try? store.itemID(for: inode) else { return }
-                localChanges.remove(id)
-            }
-        }
+            logger: logger, settled: settler.settle)
     }
 
     /// Re-queues uploads a previous run left in the journal, restoring their local records first.

@@ -42,6 +42,7 @@ final class ItemCatalog: Sendable {
         if let local = localChanges.record(for: id) { return local }
         let cached = try store.item(id)
         if let cached, isFresh(cached.fetchedAt) { return cached }
+        if id == .root { return try await allFilesRecord(cached: cached) }
         if id == rootID {
             let record = try await client.folder(id).record(fetchedAt: Date(), parentOverride: nil)
             try store.upsert(record)
@@ -68,15 +69,34 @@ final class ItemCatalog: Sendable {
     /// Box compares names case-insensitively, but a POSIX directory doesn't: "Readme" does not find "README"
     /// (creating it fails with EEXIST instead, as Box would refuse it).
     func lookup(_ name: String, in parent: ItemID) async throws -> ItemRecord {
-        try await ensureListing(of: parent)
-        guard let child = try store.child(of: parent, named: name), child.name == name else {
+        guard let child = try await conflictingChild(named: name, in: parent), child.name == name else {
             throw FileSystemError.notFound
         }
         return child
     }
 
     /// The child whose name matches `name` case-insensitively, if any: what Box would call a name conflict.
+    ///
+    /// Answered from a fresh listing, a fresh record or negative entry of the name, by asking Box about this one
+    /// name in a folder never listed (see ``probe(_:in:)``), or else by listing the folder again.
     func conflictingChild(named name: String, in parent: ItemID) async throws -> ItemRecord? {
+        let listedAt = try store.listingFetchedAt(parent)
+        if !isFresh(listedAt) {
+            if let child = try store.child(of: parent, named: name),
+               isFresh(child.fetchedAt) || localChanges.record(for: child.id) != nil {
+                return child
+            }
+            if isFresh(try store.absenceRecordedAt(of: name, in: parent)) { return nil }
+            // Never listed: it may hold 100,000 entries, so ask about the one name. A listed folder is listed
+            // again, which refreshes its siblings too.
+            if listedAt == nil {
+                switch try await probe(name, in: parent) {
+                case .absent: return nil
+                case .present(let child): return child
+                case .unknown: break
+                }
+            }
+        }
         try await ensureListing(of: parent)
         return try store.child(of: parent, named: name)
     }
@@ -90,6 +110,55 @@ final class ItemCatalog: Sendable {
     /// Forgets that the listing of `folder` is fresh, so the next lookup asks Box.
     func invalidateListing(of folder: ItemID) {
         do { try store.invalidateListing(folder) } catch { logger.warning("could not invalidate \(folder): \(error)") }
+    }
+
+    /// What Box's upload preflight says about one name: `OPTIONS /files/content` with the name and folder answers
+    /// 409 with the item holding the name (any case), then one `GET` fills in its attributes; 200 means no item has
+    /// it. Two calls at most, whatever the folder's size, where a listing costs one per 1,000 entries.
+    ///
+    /// - Returns: `.unknown` when the preflight can't answer (a folder we may read but not upload to, or a name
+    ///   Box rejects outright); the caller lists the folder instead.
+    private func probe(_ name: String, in parent: ItemID) async throws -> ProbeAnswer {
+        do {
+            try await client.preflight(name: name, parent: parent, size: nil)
+            try store.recordAbsence(of: name, in: parent, at: Date())
+            return .absent
+        } catch BoxAPIError.nameConflict(let existing?, _) {
+            guard let kind = existing.kind else { return .absent }  // a web link, which the mount doesn't show
+            let fetched: BoxItem
+            do {
+                fetched = kind == .folder ? try await client.folder(existing.id) : try await client.file(existing.id)
+            } catch let error as BoxAPIError where error.isNotFound {
+                return .unknown  // deleted since the preflight: let the listing decide
+            }
+            let record = fetched.record(fetchedAt: Date(), parentOverride: parent)
+            try store.upsert(record)
+            return .present(record)
+        } catch let error as BoxAPIError where error.isNotFound {
+            throw FileSystemError.notFound
+        } catch let error as BoxAPIError where !error.isUnavailable {
+            logger.debug("preflight can't look up \(name) in \(parent) (\(error)); listing the folder")
+            return .unknown
+        }
+    }
+
+    private enum ProbeAnswer {
+        case absent
+        case present(ItemRecord)
+        case unknown
+    }
+
+    /// Box's "All Files" folder always exists and has no times of its own (Box answers null), so fetching it
+    /// costs a call and says nothing; its mtime is its newest child's, from the listing that lookups need anyway.
+    private func allFilesRecord(cached: ItemRecord?) async throws -> ItemRecord {
+        try await ensureListing(of: .root)
+        let newest = try store.children(of: .root).compactMap { $0.modifiedAt ?? $0.contentModifiedAt }.max()
+        var record = cached ?? ItemRecord(id: .root, parentID: nil, name: "All Files", kind: .folder, fetchedAt: Date())
+        record.contentModifiedAt = newest ?? record.contentModifiedAt
+        record.modifiedAt = newest ?? record.modifiedAt
+        record.fetchedAt = Date()
+        try store.upsert(record)
+        return record
     }
 
     private func isFresh(_ fetchedAt: Date?) -> Bool {
@@ -115,7 +184,7 @@ final class ItemCatalog: Sendable {
             try store.replaceListing(
                 of: folder, with: entries.map { $0.record(fetchedAt: fetchedAt, parentOverride: folder) }, at: fetchedAt)
             // Files whose newest state is still on its way to Box keep their local record (and their place).
-            try store.upsert(localChanges.records(in: folder))
+            try store.upsert(localChanges.records(in: folder), keepingSubsecondTime: false)
         }
     }
 }

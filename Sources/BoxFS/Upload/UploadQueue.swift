@@ -16,8 +16,9 @@ actor UploadQueue {
     private let logger: Logger
     private let slots: AsyncSemaphore
     private let maximumBackoff: Duration
-    /// Told when an inode has no uploads left, so the filesystem can let Box's record be the truth again.
-    private let settled: @Sendable (Inode) -> Void
+    /// Run when an inode has no uploads left, so Box catches up with the file's name, place and mtime and
+    /// Box's record can be the truth again (see ``Settler``).
+    private let settled: @Sendable (Inode) async -> Void
 
     /// Uploads waiting or running, oldest first, per inode.
     private var queues: [Inode: [UploadJournalEntry]] = [:]
@@ -27,7 +28,7 @@ actor UploadQueue {
     private var waiters: [Inode: [CheckedContinuation<Void, Never>]] = [:]
 
     init(store: MetadataStore, staging: StagingArea, uploader: Uploader, parallelUploads: Int,
-         maximumBackoff: Duration = .seconds(300), logger: Logger, settled: @escaping @Sendable (Inode) -> Void) {
+         maximumBackoff: Duration = .seconds(300), logger: Logger, settled: @escaping @Sendable (Inode) async -> Void) {
         self.settled = settled
         self.store = store
         self.staging = staging
@@ -113,15 +114,18 @@ actor UploadQueue {
     }
 
     private func work(on inode: Inode) async {
-        while let entry = queues[inode]?.first {
-            await slots.wait()
-            await uploadUntilDone(entry, inode: inode)
-            await slots.signal()
-            queues[inode]?.removeFirst()
-            if queues[inode]?.isEmpty == true { queues[inode] = nil }
-        }
+        repeat {
+            while let entry = queues[inode]?.first {
+                await slots.wait()
+                await uploadUntilDone(entry, inode: inode)
+                await slots.signal()
+                queues[inode]?.removeFirst()
+                if queues[inode]?.isEmpty == true { queues[inode] = nil }
+            }
+            // Awaits Box; a close enqueued meanwhile finds this worker still registered, so loop for it.
+            await settled(inode)
+        } while queues[inode] != nil
         workers[inode] = nil
-        settled(inode)
         for waiter in waiters.removeValue(forKey: inode) ?? [] { waiter.resume() }
     }
 

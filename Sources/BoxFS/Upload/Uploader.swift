@@ -24,6 +24,8 @@ struct Uploader: Sendable {
         let mtime = record.contentModifiedAt ?? Date(timeIntervalSince1970: Double(entry.mtimeNanoseconds) / 1e9)
         let uploaded: BoxItem
         if record.isProvisional {
+            localChanges.setCreating(record.name, in: parent, true)
+            defer { localChanges.setCreating(record.name, in: parent, false) }
             uploaded = try await uploadNewFile(record, parent: parent, entry: entry, mtime: mtime)
             try localChanges.serialized {
                 try store.rekey(record.id, to: uploaded.id)
@@ -32,7 +34,7 @@ struct Uploader: Sendable {
         } else {
             uploaded = try await uploadNewVersion(record, parent: parent, entry: entry, mtime: mtime)
         }
-        try await applyResult(uploaded, inode: inode, uploadedMtime: mtime)
+        try await applyResult(uploaded, inode: inode)
         logger.info("uploaded \(record.name) (\(entry.size) bytes) as \(uploaded.id) version \(uploaded.fileVersionID ?? "?")")
     }
 
@@ -94,31 +96,19 @@ struct Uploader: Sendable {
         }
     }
 
-    /// Records Box's answer. A rename, move, mtime change or delete made here while the upload ran is pushed to
-    /// Box now, so Box ends up where the mount already is.
-    private func applyResult(_ uploaded: BoxItem, inode: Inode, uploadedMtime: Date) async throws {
+    /// Records Box's answer. The local record keeps the name, place, size and mtime the mount shows (a rename,
+    /// `touch` or newer close made while the upload ran is newer than Box's answer); Box's identity (etag,
+    /// version, hash) is taken. The settle step pushes what Box still lacks once the file's uploads are done.
+    private func applyResult(_ uploaded: BoxItem, inode: Inode) async throws {
         guard let current = try localChanges.record(for: uploaded.id) ?? store.item(uploaded.id) else {
             logger.info("\(uploaded.name) was deleted here while uploading; deleting it on Box")
             try await client.delete(uploaded.id, kind: .file, ifMatch: nil)
             return
         }
-        var result = uploaded
-        let moved = current.parentID != nil && current.parentID != uploaded.parentID
-        let renamed = current.name != uploaded.name
-        let touched = current.contentModifiedAt.map { abs($0.timeIntervalSince(uploadedMtime)) >= 1 } ?? false
-        if moved || renamed || touched {
-            result = try await client.update(
-                uploaded.id, kind: .file, name: renamed ? current.name : nil, parent: moved ? current.parentID : nil,
-                contentModifiedAt: touched ? current.contentModifiedAt : nil, ifMatch: nil)
-        }
-        let record = result.record(fetchedAt: Date(), parentOverride: current.parentID)
         try localChanges.serialized {
-            // A size or mtime committed locally meanwhile belongs to the next upload; keep it visible.
-            if let local = localChanges.record(for: record.id), local.size != current.size || local.contentModifiedAt != current.contentModifiedAt {
-                return
+            if try !localChanges.adopt(uploaded.record(fetchedAt: Date()), in: store) {
+                try store.upsert(uploaded.record(fetchedAt: Date(), parentOverride: current.parentID))
             }
-            try store.upsert(record)
-            if localChanges.record(for: record.id) != nil { localChanges.set(record) }
         }
     }
 }

@@ -27,7 +27,11 @@ enum ItemsTable {
     /// Inserts or replaces `item`. Another cached item holding the same name in the same folder must be stale
     /// (Box names are unique per folder), so it is removed with its subtree; a negative entry for the name is
     /// cleared.
-    static func upsert(_ item: ItemRecord, in db: SQLiteConnection) throws {
+    ///
+    /// With `keepingSubsecondTime`, an incoming `content_modified_at` in whole seconds that is the cached one
+    /// truncated leaves the cached one in place: Box keeps whole seconds, so its echo of an mtime set here must
+    /// not make the file's time jump back by a fraction of a second (rsync and make compare nanoseconds).
+    static func upsert(_ item: ItemRecord, keepingSubsecondTime: Bool, in db: SQLiteConnection) throws {
         let key = NameFolding.key(item.name)
         if let parent = item.parentID {
             try clearName(key, in: parent, for: item.id, in: db)
@@ -38,12 +42,16 @@ enum ItemsTable {
                 parent_id = excluded.parent_id, name = excluded.name, name_key = excluded.name_key,
                 kind = excluded.kind, size = excluded.size, sha1 = excluded.sha1, etag = excluded.etag,
                 file_version_id = excluded.file_version_id, sequence_id = excluded.sequence_id,
-                content_modified_at = excluded.content_modified_at, modified_at = excluded.modified_at,
+                content_modified_at = CASE
+                    WHEN ? AND excluded.content_modified_at = CAST(excluded.content_modified_at AS INTEGER)
+                        AND CAST(items.content_modified_at AS INTEGER) = excluded.content_modified_at
+                    THEN items.content_modified_at ELSE excluded.content_modified_at END,
+                modified_at = excluded.modified_at,
                 created_at = excluded.created_at, fetched_at = excluded.fetched_at
             """,
             item.id, item.parentID, item.name, item.kind.rawValue, item.size, item.sha1, item.etag,
             item.fileVersionID, item.sequenceID, item.contentModifiedAt, item.modifiedAt, item.createdAt,
-            item.fetchedAt, key)
+            item.fetchedAt, key, keepingSubsecondTime ? 1 : 0)
     }
 
     /// Moves or renames a cached item; returns false if it isn't cached.

@@ -17,18 +17,22 @@ extension MetadataStore {
         try withConnection { db in try ItemsTable.children(of: parent, in: db) }
     }
 
-    /// Inserts or updates one item.
+    /// Inserts or updates one item as Box reports it.
     ///
     /// Any other cached item with the same case-folded name in the same folder is removed (with its cached
     /// subtree): Box names are unique per folder, so it can only be stale. A negative entry for the name is cleared.
-    public func upsert(_ item: ItemRecord) throws {
-        try inTransaction { db in try ItemsTable.upsert(item, in: db) }
+    ///
+    /// Box keeps `content_modified_at` in whole seconds. When the incoming time is the cached one truncated, the
+    /// cached sub-second part (set through the mount) is kept, so a file's mtime doesn't jump when Box echoes it.
+    /// Local changes, which must win outright, go through ``updateIfPresent(_:)`` or `keepingSubsecondTime: false`.
+    public func upsert(_ item: ItemRecord, keepingSubsecondTime: Bool = true) throws {
+        try inTransaction { db in try ItemsTable.upsert(item, keepingSubsecondTime: keepingSubsecondTime, in: db) }
     }
 
-    /// Inserts or updates many items in one transaction, with the same rules as ``upsert(_:)-(ItemRecord)``.
-    public func upsert(_ items: [ItemRecord]) throws {
+    /// Inserts or updates many items in one transaction, with the same rules as ``upsert(_:keepingSubsecondTime:)``.
+    public func upsert(_ items: [ItemRecord], keepingSubsecondTime: Bool = true) throws {
         try inTransaction { db in
-            for item in items { try ItemsTable.upsert(item, in: db) }
+            for item in items { try ItemsTable.upsert(item, keepingSubsecondTime: keepingSubsecondTime, in: db) }
         }
     }
 
@@ -57,7 +61,7 @@ extension MetadataStore {
     public func updateIfPresent(_ item: ItemRecord) throws -> Bool {
         try inTransaction { db in
             guard try ItemsTable.item(item.id, in: db) != nil else { return false }
-            try ItemsTable.upsert(item, in: db)
+            try ItemsTable.upsert(item, keepingSubsecondTime: false, in: db)
             return true
         }
     }

@@ -3,8 +3,8 @@ import Foundation
 extension MetadataStore {
     /// Records the complete child list of `folder`, as fetched at `fetchedAt`, in one transaction.
     ///
-    /// Cached children missing from `children` are removed with their subtrees; the others are upserted (see
-    /// ``upsert(_:)-(ItemRecord)``) and the listing is marked complete.
+    /// Cached children missing from `children` are removed with their subtrees; the others are upserted as Box
+    /// reports them (see ``upsert(_:)-(ItemRecord)``) and the listing is marked complete.
     ///
     /// - Precondition: every record's `parentID` is `folder`.
     public func replaceListing(of folder: ItemID, with children: [ItemRecord], at fetchedAt: Date) throws {
@@ -14,7 +14,7 @@ extension MetadataStore {
             for vanished in try ItemsTable.childIDs(of: folder, in: db) where !current.contains(vanished) {
                 try ItemsTable.removeSubtree(vanished, in: db)
             }
-            for child in children { try ItemsTable.upsert(child, in: db) }
+            for child in children { try ItemsTable.upsert(child, keepingSubsecondTime: true, in: db) }
             try db.run("INSERT OR REPLACE INTO listings (folder_id, fetched_at) VALUES (?, ?)", folder, fetchedAt)
         }
     }

@@ -1,0 +1,78 @@
+import Cache
+import Foundation
+import Logging
+
+/// Runs when a file's last queued upload is done: pushes to Box the name, place and mtime the file took here
+/// while it was uploading (rsync renames its temporary file and sets its mtime right after closing it), then
+/// lets Box's record be the truth again.
+///
+/// Releasing the local record only once it matches what Box confirmed, under the same lock every local change
+/// takes, is what makes a `touch` or `mv` landing between an upload's end and this step impossible to lose.
+struct Settler: Sendable {
+    let store: MetadataStore
+    let client: BoxClient
+    let localChanges: LocalChanges
+    let writers: OpenWriters
+    let logger: Logger
+
+    private enum Step {
+        case done
+        case push(local: ItemRecord, onBox: ItemRecord)
+    }
+
+    func settle(_ inode: Inode) async {
+        var backoff = Duration.milliseconds(500)
+        while true {
+            guard case .push(let local, let onBox) = nextStep(inode) else { return }
+            do {
+                let result = try await client.update(
+                    onBox.id, kind: .file,
+                    name: local.name != onBox.name ? local.name : nil,
+                    parent: local.parentID != onBox.parentID ? local.parentID : nil,
+                    contentModifiedAt: Self.sameSecond(local.contentModifiedAt, onBox.contentModifiedAt)
+                        ? nil : local.contentModifiedAt,
+                    ifMatch: nil)
+                try localChanges.serialized { _ = try localChanges.adopt(result.record(fetchedAt: Date()), in: store) }
+                backoff = .milliseconds(500)
+            } catch BoxAPIError.notFound {
+                // Gone from Box (deleted elsewhere): nothing left to update; Box's view wins from here.
+                logger.notice("\(local.name) vanished from Box before its rename or mtime could be applied")
+                localChanges.remove(local.id)
+                return
+            } catch BoxAPIError.nameConflict {
+                // Someone took the name on Box meanwhile. Keeping the local name would show a file Box doesn't
+                // have under it; the file stays on Box under its previous name.
+                logger.warning("cannot rename \(onBox.name) to \(local.name) on Box: the name is taken there")
+                localChanges.remove(local.id)
+                return
+            } catch {
+                logger.warning("updating \(local.name) on Box failed, retrying in \(backoff): \(error)")
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(60))
+            }
+        }
+    }
+
+    private func nextStep(_ inode: Inode) -> Step {
+        localChanges.serialized {
+            // A writer open again will close, upload and settle again.
+            guard !writers.isOpen(inode), let id = try? store.itemID(for: inode),
+                  let local = localChanges.record(for: id) else { return .done }
+            guard let onBox = localChanges.confirmed(for: id), !local.isProvisional,
+                  local.name != onBox.name || local.parentID != onBox.parentID
+                    || !Self.sameSecond(local.contentModifiedAt, onBox.contentModifiedAt)
+            else {
+                localChanges.remove(id)
+                return .done
+            }
+            return .push(local: local, onBox: onBox)
+        }
+    }
+
+    /// Box keeps whole seconds; a local time is on Box if Box has it truncated.
+    private static func sameSecond(_ local: Date?, _ onBox: Date?) -> Bool {
+        guard let local else { return true }
+        guard let onBox else { return false }
+        return local.timeIntervalSince1970.rounded(.down) == onBox.timeIntervalSince1970.rounded(.down)
+    }
+}
