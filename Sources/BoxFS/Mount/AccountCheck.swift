@@ -37,6 +37,8 @@ enum AccountCheck {
             return "cannot get an access token: \(error)"
         }
         switch apiError {
+        case .unauthorized(let challenge?) where challenge.contains("expired_token"):
+            return "the access token has expired (developer tokens last 60 minutes and cannot be refreshed): generate a new one or use auth = oauth, jwt or ccg"
         case .unauthorized:
             return "Box rejected the credentials (401 from \(url)/users/me): check the token or the auth settings"
         case .transport(let underlying):
