@@ -42,7 +42,7 @@ final class ItemCatalog: Sendable {
         if let local = localChanges.record(for: id) { return local }
         let cached = try store.item(id)
         if let cached, isFresh(cached.fetchedAt) { return cached }
-        if id == .root { return try await allFilesRecord(cached: cached) }
+        if id == .root { return try allFilesRecord(cached: cached) }
         if id == rootID {
             let record = try await client.folder(id).record(fetchedAt: Date(), parentOverride: nil)
             try store.upsert(record)
@@ -149,11 +149,14 @@ final class ItemCatalog: Sendable {
     }
 
     /// Box's "All Files" folder always exists and has no times of its own (Box answers null), so fetching it
-    /// costs a call and says nothing; its mtime is its newest child's, from the listing that lookups need anyway.
-    private func allFilesRecord(cached: ItemRecord?) async throws -> ItemRecord {
-        try await ensureListing(of: .root)
+    /// costs a call and says nothing. Its mtime is its newest cached child's, or the time it was first seen
+    /// until it is listed (listing it here could cost a call per 1,000 entries for a `stat`).
+    private func allFilesRecord(cached: ItemRecord?) throws -> ItemRecord {
+        let now = Date()
         let newest = try store.children(of: .root).compactMap { $0.modifiedAt ?? $0.contentModifiedAt }.max()
-        var record = cached ?? ItemRecord(id: .root, parentID: nil, name: "All Files", kind: .folder, fetchedAt: Date())
+        var record = cached ?? ItemRecord(
+            id: .root, parentID: nil, name: "All Files", kind: .folder, contentModifiedAt: now, modifiedAt: now,
+            fetchedAt: now)
         record.contentModifiedAt = newest ?? record.contentModifiedAt
         record.modifiedAt = newest ?? record.modifiedAt
         record.fetchedAt = Date()
@@ -178,13 +181,14 @@ final class ItemCatalog: Sendable {
     }
 
     private func refreshListing(of folder: ItemID) async throws {
-        try await loads.load(folder) { [store, client, localChanges] in
+        try await loads.load(folder) { [self, store, client, localChanges] in
             let fetchedAt = Date()
             let entries = try await client.folderItems(folder)
             try store.replaceListing(
                 of: folder, with: entries.map { $0.record(fetchedAt: fetchedAt, parentOverride: folder) }, at: fetchedAt)
             // Files whose newest state is still on its way to Box keep their local record (and their place).
             try store.upsert(localChanges.records(in: folder), keepingSubsecondTime: false)
+            if folder == .root { _ = try self.allFilesRecord(cached: store.item(.root)) }
         }
     }
 }
