@@ -28,6 +28,10 @@ def bin_dir() -> Path:
 BIN = bin_dir()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "mount_config(text): extra lines for the `mount` fixture's config file")
+
+
 def pytest_sessionstart(session):
     # Fail loudly, never skip: a machine that can't mount FUSE can't run these tests.
     if not os.path.exists("/dev/fuse"):
@@ -231,7 +235,8 @@ def emulator(tmp_path_factory):
 
 
 @pytest.fixture
-def mount(emulator, tmp_path):
-    m = Mount(emulator, tmp_path / "mnt", tmp_path / "cache")
+def mount(emulator, tmp_path, request):
+    marker = request.node.get_closest_marker("mount_config")
+    m = Mount(emulator, tmp_path / "mnt", tmp_path / "cache", config_extra=marker.args[0] if marker else "")
     yield m
     m.unmount()

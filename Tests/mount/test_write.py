@@ -6,15 +6,40 @@ import shutil
 import subprocess
 import time
 
+import pytest
+
 from helpers import errno_of, random_bytes, run, sha1, wait_for, wait_uploaded
 
 
-def test_new_file_reaches_box(emulator, mount):
+def test_close_returns_once_box_has_the_file(emulator, mount):
+    # write_back = sync (the default): close(2) returns after Box committed the upload, so no waiting here.
     data = b"hello from boxfs\n"
     (mount.path / "hello.txt").write_bytes(data)
+    entry = emulator.find("0", "hello.txt")
+    assert entry and entry["sha1"] == sha1(data)
     assert (mount.path / "hello.txt").read_bytes() == data
     assert os.stat(mount.path / "hello.txt").st_size == len(data)
-    wait_uploaded(emulator, "0", "hello.txt", data)
+    # A second descriptor of the same open file (dup) writing after the first one's close uploads again.
+    with open(mount.path / "hello.txt", "r+b") as f:
+        twin = os.dup(f.fileno())
+        f.write(b"HELLO")
+        f.flush()
+    os.write(twin, b" again")
+    os.close(twin)
+    entry = emulator.find("0", "hello.txt")
+    assert entry["sha1"] == sha1(b"HELLO again" + data[11:])
+
+
+@pytest.mark.mount_config("operation_timeout = 2s\n")
+def test_write_through_close_gives_up_waiting_when_box_is_down(emulator, mount):
+    os.listdir(mount.path)
+    emulator.set_faults(p5xx=1.0)
+    try:
+        (mount.path / "later.txt").write_bytes(b"kept")  # returns after operation_timeout, without an error
+        assert os.getxattr(mount.path / "later.txt", "user.box.pending") == b"1"
+    finally:
+        emulator.set_faults(p5xx=0.0)
+    wait_uploaded(emulator, "0", "later.txt", b"kept", timeout=60)
 
 
 def test_overwrite_append_and_truncate_make_new_versions(emulator, mount):
@@ -141,11 +166,12 @@ def test_bad_names_get_the_right_errno(mount):
     assert "back\\slash" in log and "refusing" in log
 
 
+@pytest.mark.mount_config("write_back = async\n")
 def test_failed_uploads_stay_staged_and_retry(emulator, mount):
     os.listdir(mount.path)  # the folder is cached; then Box goes down
     emulator.set_faults(p5xx=1.0)
     try:
-        (mount.path / "retry.txt").write_bytes(b"precious")
+        (mount.path / "retry.txt").write_bytes(b"precious")  # returns at once: Box is down
         wait_for(lambda: "retrying" in mount.log_path.read_text(), 30, "a failed upload to be retried")
         assert os.getxattr(mount.path / "retry.txt", "user.box.pending") == b"1"
         assert (mount.path / "retry.txt").read_bytes() == b"precious"
@@ -155,6 +181,7 @@ def test_failed_uploads_stay_staged_and_retry(emulator, mount):
     wait_for(lambda: os.getxattr(mount.path / "retry.txt", "user.box.pending") == b"0", 10, "the upload to settle")
 
 
+@pytest.mark.mount_config("write_back = async\n")
 def test_pending_uploads_survive_a_crash(emulator, mount):
     os.listdir(mount.path)
     emulator.set_faults(p5xx=1.0)
@@ -170,6 +197,7 @@ def test_pending_uploads_survive_a_crash(emulator, mount):
     assert (mount.path / "journal.txt").read_bytes() == b"must not be lost"
 
 
+@pytest.mark.mount_config("write_back = async\n")
 def test_unmount_waits_for_pending_uploads(emulator, mount):
     data = random_bytes(2_000_000, seed=9)
     (mount.path / "last.bin").write_bytes(data)

@@ -43,6 +43,8 @@ public struct BoxFSConfiguration: Sendable {
     public var requestTimeout: TimeInterval = 60
     /// The longest a filesystem operation waits for Box (retries included) before failing with EIO.
     public var operationTimeout: TimeInterval = 60
+    /// Whether close(2) of a written file waits for Box to commit the upload.
+    public var writeBack: WriteBack = .sync
 
     // Logging
     public var logLevel: LogLevelName = .info

@@ -64,6 +64,12 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "uploads_per_minute") { $0.uploadsPerMinute = try ConfigValues.integer($1, in: 1 ... 100_000) },
         ConfigKey(name: "request_timeout") { $0.requestTimeout = try ConfigValues.duration($1) },
         ConfigKey(name: "operation_timeout") { $0.operationTimeout = try ConfigValues.duration($1) },
+        ConfigKey(name: "write_back") { config, value in
+            guard let mode = WriteBack(rawValue: value.lowercased()) else {
+                throw ConfigValues.Invalid(message: "'\(value)' is not sync or async")
+            }
+            config.writeBack = mode
+        },
         // Logging
         ConfigKey(name: "log_level") { config, value in
             guard let level = BoxFSConfiguration.LogLevelName(rawValue: value.lowercased()) else {

@@ -7,14 +7,18 @@ extension BoxFileSystem {
             let record = try await catalog.item(try catalog.id(of: inode))
             guard record.kind == .file else { throw FileSystemError.isDirectory }
             let handle: FileHandle
+            var boxVersion: String?
             if flags.isWritable {
                 try ensureWritable()
                 let content = try await stage(inode: inode, record: record, truncate: flags.truncate)
                 handle = FileHandle(inode: inode, writable: true, source: .staged(content), window: window())
             } else {
-                handle = FileHandle(inode: inode, writable: false, source: try await readSource(inode: inode, record: record), window: window())
+                let source = try await readSource(inode: inode, record: record)
+                if case .remote(let reader) = source { boxVersion = reader.version }
+                handle = FileHandle(inode: inode, writable: false, source: source, window: window())
             }
-            return OpenReply(handle: files.insert(handle))
+            let keepCache = kernelCachedVersions.open(inode, version: boxVersion)
+            return OpenReply(handle: files.insert(handle), keepCache: keepCache)
         }
     }
 
@@ -54,20 +58,51 @@ extension BoxFileSystem {
 
     func write(inode: Inode, handle: UInt64, offset: UInt64, data: [UInt8]) async throws -> Int {
         try await run("write \(inode)") { [self] in
-            guard let content = try files.get(handle).staged else { throw FileSystemError.badHandle }
+            let file = try files.get(handle)
+            guard file.writable else { throw FileSystemError.badHandle }
+            if file.writableContent == nil, file.isCommitted {
+                // A sibling descriptor's close uploaded this writer's content; stage the file again.
+                let record = try await catalog.item(try catalog.id(of: inode))
+                let content = try await stage(inode: inode, record: record, truncate: false)
+                if !file.restage(content) { _ = writers.detach(inode) }  // another write restaged first
+            }
+            guard let content = file.writableContent else { throw FileSystemError.badHandle }
             try content.write(data, at: Int64(offset))
             return data.count
         }
     }
 
-    /// Nothing to do per close(2): the upload starts when the last descriptor is gone (release), so a
-    /// process that dup()s or forks doesn't upload half-written files.
-    func flush(inode: Inode, handle: UInt64, lockOwner: UInt64) async throws {}
+    /// Each close(2) of a descriptor. With `write_back = sync`, the close of a file's only writer uploads it and
+    /// returns once Box has it (the kernel sends the release only after close has returned, so it can't be
+    /// release that waits). A descriptor dup'd or inherited across fork shares the writer: if it writes again,
+    /// the file is staged again and uploaded at its own close.
+    func flush(inode: Inode, handle: UInt64, lockOwner: UInt64) async throws {
+        guard options.writeBack == .sync else { return }
+        try await run("flush \(inode)", bounded: false) { [self] in
+            let file = try files.get(handle)
+            guard file.writable, let content = file.writableContent, content.hasSingleWriter else { return }
+            guard let last = writers.detach(inode) else { return }
+            file.markCommitted()
+            try await commit(last, inode: inode)
+            await waitForUpload(of: inode)
+        }
+    }
 
     func release(inode: Inode, handle: UInt64, flags: OpenFlags) async throws {
         try await run("release \(inode)", bounded: false) { [self] in
-            guard let released = files.remove(handle), released.writable else { return }
+            guard let released = files.remove(handle), released.writable, !released.isCommitted else { return }
             if let content = writers.detach(inode) { try await commit(content, inode: inode) }
+        }
+    }
+
+    /// Waits for `inode`'s uploads, at most `operationTimeout`: the data is journaled, so when Box is away the
+    /// close succeeds and the upload carries on in the background rather than hanging the program.
+    private func waitForUpload(of inode: Inode) async {
+        guard options.operationTimeout > 0 else { return await uploads.waitUntilUploaded(inode) }
+        do {
+            try await Self.withDeadline(options.operationTimeout) { [uploads] in await uploads.waitUntilUploaded(inode) }
+        } catch {
+            logger.notice("inode \(inode): Box has not taken the upload within \(Int(options.operationTimeout)) s; it stays queued and is retried")
         }
     }
 
@@ -98,6 +133,7 @@ extension BoxFileSystem {
             throw error
         }
         if let last = writers.detach(inode) { try await commit(last, inode: inode) }
+        if options.writeBack == .sync { await waitForUpload(of: inode) }
     }
 
     // MARK: - Staging and committing

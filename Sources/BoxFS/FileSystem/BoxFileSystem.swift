@@ -25,6 +25,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let quota: QuotaCache
     let freshness: FreshnessPolicy
     let blockCache: BlockCache
+    let kernelCachedVersions = KernelCachedVersions()
     /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
     let notifier = KernelNotifier()
 
@@ -95,7 +96,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     /// `body` is still waiting; it is then cancelled and finishes in the background (a block it was fetching
     /// still lands in the cache). A task group wouldn't do: it waits for its children, and a shared download
     /// awaited by many readers doesn't end when one of them gives up.
-    private static func withDeadline<T: Sendable>(
+    static func withDeadline<T: Sendable>(
         _ seconds: TimeInterval, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let state = Locked<(answered: Bool, work: Task<Void, Never>?, timer: Task<Void, Never>?)>((false, nil, nil))

@@ -27,8 +27,35 @@ final class FileHandle: @unchecked Sendable {
         self.window = window
     }
 
+    /// Set when a writer's content was handed to the upload queue at a close while this handle stays open
+    /// (write-through with a dup'd descriptor still open); a later write stages the file again.
+    private var committed = false
+
     var staged: StagedContent? {
         lock.withLock { if case .staged(let content) = source { content } else { nil } }
+    }
+
+    /// The content this writer may still write to, or nil once it was handed to the upload queue.
+    var writableContent: StagedContent? {
+        lock.withLock {
+            guard !committed, case .staged(let content) = source else { return nil }
+            return content
+        }
+    }
+
+    /// Marks this writer's content as handed to the upload queue; reads still see it.
+    func markCommitted() { lock.withLock { committed = true } }
+
+    var isCommitted: Bool { lock.withLock { committed } }
+
+    /// Gives a committed writer fresh content to write to. Returns false if another write did it first.
+    func restage(_ content: StagedContent) -> Bool {
+        lock.withLock {
+            guard committed else { return false }
+            committed = false
+            source = .staged(content)
+            return true
+        }
     }
 
     /// The version a reader that hasn't read anything yet is pinned to, so the filesystem can move it to a

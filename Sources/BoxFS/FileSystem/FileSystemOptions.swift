@@ -16,9 +16,19 @@ struct FileSystemOptions: Sendable {
     var readAheadMaximum: Int64 = 64 << 20
     var readAheadMemory: Int64 = 64 << 20
     var parallelUploads = 4
+    /// When a closed file's upload must be done: before close(2) returns, or later.
+    var writeBack: WriteBack = .sync
     /// The longest an operation waits for Box before failing with EIO (0: no limit).
     var operationTimeout: TimeInterval = 60
 
     var filePermissions: mode_t { 0o666 & ~umask }
     var folderPermissions: mode_t { 0o777 & ~umask }
+}
+
+/// When close(2) of a written file returns (the `write_back` option). Either way the data is journaled first.
+public enum WriteBack: String, Sendable {
+    /// When Box has committed the upload, so a program that closed a file knows Box has it.
+    case sync
+    /// At once; the upload queue sends it in the background (fsync(2) still waits for it).
+    case async
 }

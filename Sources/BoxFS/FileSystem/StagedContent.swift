@@ -27,6 +27,9 @@ final class StagedContent: @unchecked Sendable {
     /// Returns true when this was the last writer.
     func removeWriter() -> Bool { lock.withLock { writers -= 1; return writers == 0 } }
 
+    /// Whether exactly one writer (open file description) is attached.
+    var hasSingleWriter: Bool { lock.withLock { writers == 1 } }
+
     func size() throws -> Int64 { try wrap { try file.size() } }
 
     func read(offset: Int64, length: Int) throws -> [UInt8] {

@@ -108,6 +108,7 @@ public struct BoxFSMount {
         o.readOnly = options.readOnly
         o.metadataTTL = configuration.metadataTTL
         o.operationTimeout = configuration.operationTimeout
+        o.writeBack = configuration.writeBack
         o.metadataTTLWithEvents = configuration.followEvents ? configuration.metadataTTLWithEvents : configuration.metadataTTL
         o.readAheadMaximum = configuration.readAheadMax
         o.readAheadMemory = configuration.readAheadMemory

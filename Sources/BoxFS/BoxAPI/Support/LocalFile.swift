@@ -50,8 +50,12 @@ final class LocalFile: Sendable {
             var buffer = ByteBufferAllocator().buffer(capacity: count)
             var done = 0
             while done < count {
-                let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { raw in
-                    pread(fd, raw.baseAddress, count - done, off_t(offset) + off_t(done))
+                // The closure's result moves the buffer's writer index, so an error (-1) must not be returned
+                // through it.
+                var n = 0
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { raw in
+                    n = pread(fd, raw.baseAddress, count - done, off_t(offset) + off_t(done))
+                    return max(n, 0)
                 }
                 if n < 0 {
                     if errno == EINTR { continue }
