@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from conftest import Emulator, Mount
-from helpers import random_bytes, run, sha1
+from helpers import random_bytes, run, sha1, wait_for
 
 
 def tree_via_api(emulator, folder_id="0", prefix=""):
@@ -310,3 +310,26 @@ def test_reads_are_correct_under_injected_errors_and_drops(emulator, tmp_path):
         emulator.set_faults(p429=0, p5xx=0, pdrop=0)
         mount.unmount()
     assert sum(n for s, n in statuses.items() if s not in ("200", "206", "302")) > 0, statuses
+
+
+def daemon_bytes_read(mount) -> int:
+    """Bytes the boxfs daemon has read with read(2)/pread(2) so far: the block cache's files among them."""
+    with open(f"/proc/{mount.proc.pid}/io") as f:
+        return int(next(line for line in f if line.startswith("rchar:")).split()[1])
+
+
+def test_unchanged_file_is_reread_from_the_kernel_page_cache(emulator, mount):
+    data = random_bytes(8 * 1024 * 1024, seed=14)
+    entry = emulator.upload("0", "kept.bin", data)
+    mount.remount(clear_cache=True)
+    path = mount.path / "kept.bin"
+    assert sha1(path.read_bytes()) == sha1(data)
+    assert sha1(path.read_bytes()) == sha1(data)  # this open learns the version the kernel holds
+    before = daemon_bytes_read(mount)
+    assert sha1(path.read_bytes()) == sha1(data)
+    assert daemon_bytes_read(mount) - before < len(data) // 4
+
+    # A new version on Box: the kernel's pages must go.
+    changed = random_bytes(len(data), seed=15)
+    emulator.upload("0", "kept.bin", changed, file_id=entry["id"])
+    wait_for(lambda: sha1(path.read_bytes()) == sha1(changed), what="the new version through the mount")
