@@ -16,6 +16,8 @@ final class EventLog: @unchecked Sendable {
     /// the last returned event, so a client resuming from it gets exactly the later events.
     private var nextPosition: Int64 = 1_000_000
     private var waiters: [UserID: [UUID: AsyncStream<Void>.Continuation]] = [:]
+    /// Set at shutdown: long polls end at once (a graceful shutdown waits for running requests).
+    private var closed = false
 
     /// Records an event for `user` and wakes their long-poll waiters.
     func append(user: UserID, type: String, createdBy: JSONValue, source: JSONValue, at date: Date) {
@@ -41,6 +43,16 @@ final class EventLog: @unchecked Sendable {
         }
     }
 
+    /// Ends every long poll now and any later one at once, so the server can stop without waiting them out.
+    func close() {
+        let woken: [AsyncStream<Void>.Continuation] = lock.withLock {
+            closed = true
+            defer { waiters.removeAll() }
+            return waiters.values.flatMap(\.values)
+        }
+        for waiter in woken { waiter.finish() }
+    }
+
     /// The position `stream_position=now` answers with.
     var currentPosition: Int64 { lock.withLock { nextPosition } }
 
@@ -62,6 +74,10 @@ final class EventLog: @unchecked Sendable {
         let pending: Bool = lock.withLock {
             let all = entries[user] ?? []
             if firstIndex(in: all, atOrAfter: position) < all.count { return true }
+            if closed {
+                continuation.finish()
+                return false
+            }
             waiters[user, default: [:]][id] = continuation
             return false
         }

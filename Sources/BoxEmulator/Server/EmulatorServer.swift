@@ -68,6 +68,7 @@ public final class EmulatorServer: Sendable {
                 let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: logger))
                 group.addTask { try await serviceGroup.run() }
                 for await _ in stop { break }
+                store.events.close()
                 await serviceGroup.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
