@@ -21,6 +21,7 @@ enum EmulatorRouter {
         let catalog = RouteCatalog()
         let api = CataloguedRoutes(base: authenticated, catalog: catalog)
         UserRoutes(services: services).register(on: api)
+        EnterpriseUserRoutes(services: services).register(on: api)
         FolderRoutes(services: services).register(on: api)
         FileRoutes(services: services).register(on: api)
         UploadRoutes(services: services).register(on: api)
