@@ -60,7 +60,7 @@ final class AuthConfigTests: XCTestCase {
 
     func testIncompleteOrContradictorySettingsNameTheKeyToFix() {
         assertConfigError("auth = magic", "box.conf:1: auth: 'magic' is not one of token, oauth, ccg, jwt")
-        assertConfigError("as_user = bob@example.com", "box.conf:1: as_user: 'bob@example.com' is not a Box user id (digits)")
+        assertConfigError("as_user = Bob Smith", "box.conf:1: as_user: 'Bob Smith' is not a Box user id (digits) or login (an email address)")
         assertConfigError("auth = oauth\nclient_id = a\nclient_secret = b",
                           "box.conf: refresh_token_file: auth = oauth needs refresh_token_file")
         assertConfigError("auth = oauth\nrefresh_token_file = /x", "box.conf: client_id: auth = oauth needs the app's client_id")

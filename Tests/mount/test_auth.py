@@ -320,7 +320,8 @@ def test_jwt_service_account_and_as_user_switch_the_visible_tree(emulator, work,
         service_account_sees = names(m.path)
     finally:
         m.unmount()
-    m = Mount(emulator, work / "jwt-bob-mnt", work / "jwt-bob-cache", config_extra=jwt + f"as_user = {BOB}\n")
+    # as_user by login: resolved to Bob's id once, at mount.
+    m = Mount(emulator, work / "jwt-bob-mnt", work / "jwt-bob-cache", config_extra=jwt + "as_user = bob@example.com\n")
     try:
         bob_sees = names(m.path)
     finally:

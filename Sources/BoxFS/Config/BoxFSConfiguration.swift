@@ -11,7 +11,8 @@ public struct BoxFSConfiguration: Sendable {
     public var credentials: Credentials?
     /// How access tokens are obtained when not given directly (`auth` and the keys it reads).
     public var auth = AuthSettings()
-    /// A user id sent as `As-User` on every call: a service account mounting a managed user's files.
+    /// A user id (or a login, resolved to one when mounting) sent as `As-User` on every call: a service account
+    /// mounting a managed user's files.
     public var asUser: String?
     /// Send `Box-Notifications: off`, so changes made through the mount don't email collaborators.
     public var suppressNotifications = false

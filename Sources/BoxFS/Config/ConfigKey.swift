@@ -35,7 +35,7 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "jwt_passphrase_file") { $0.auth.jwtPassphraseFile = try ConfigValues.path($1) },
         ConfigKey(name: "enterprise_id") { $0.auth.enterpriseID = try ConfigValues.boxID($1, of: "enterprise") },
         ConfigKey(name: "user_id") { $0.auth.userID = try ConfigValues.boxID($1, of: "user") },
-        ConfigKey(name: "as_user") { $0.asUser = try ConfigValues.boxID($1, of: "user") },
+        ConfigKey(name: "as_user") { $0.asUser = try ConfigValues.userReference($1) },
         ConfigKey(name: "suppress_notifications") { $0.suppressNotifications = try ConfigValues.bool($1) },
         ConfigKey(name: "root_folder_id") { config, value in
             guard !value.isEmpty, value.allSatisfy(\.isNumber) else {
@@ -103,6 +103,14 @@ struct ConfigKey: Sendable {
 
 // Value types of the auth keys.
 extension ConfigValues {
+    /// A user id, or a login (resolved to an id when mounting).
+    static func userReference(_ text: String) throws -> String {
+        guard !text.isEmpty, !text.contains(where: \.isWhitespace), text.allSatisfy(\.isNumber) || text.contains("@") else {
+            throw Invalid(message: "'\(text)' is not a Box user id (digits) or login (an email address)")
+        }
+        return text
+    }
+
     static func path(_ text: String) throws -> URL {
         URL(fileURLWithPath: try nonEmpty(text))
     }

@@ -35,7 +35,11 @@ public struct BoxFSMount {
         let client: BoxClient
         do {
             let tokens = try AuthProviderFactory.make(configuration: configuration, httpClient: tokenHTTP, logger: logger)
-            client = BoxClient(configuration: clientConfiguration, tokens: tokens, logger: logger)
+            var settings = clientConfiguration
+            if let asUser = configuration.asUser {
+                settings.asUser = try await AsUserResolver.userID(for: asUser, apiURL: configuration.apiURL, tokens: tokens, http: tokenHTTP)
+            }
+            client = BoxClient(configuration: settings, tokens: tokens, logger: logger)
         } catch {
             try? await tokenHTTP.shutdown()
             throw error

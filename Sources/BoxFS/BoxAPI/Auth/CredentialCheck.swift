@@ -30,21 +30,31 @@ public struct CredentialCheck: Sendable {
     public func run() async -> [Finding] {
         var findings: [Finding] = []
         let token: String
+        var asUser = configuration.asUser
         do {
             let provider = try AuthProviderFactory.make(configuration: configuration, httpClient: http, logger: logger)
             token = try await provider.accessToken()
             findings.append(.init(passed: true, text: "token: obtained with auth = \(configuration.auth.method.rawValue)"))
+            if let login = configuration.asUser, !AsUserResolver.isUserID(login) {
+                do {
+                    asUser = try await AsUserResolver.userID(for: login, apiURL: configuration.apiURL, tokens: provider,
+                                                             http: http, timeout: configuration.requestTimeout)
+                    findings.append(.init(passed: true, text: "as_user: \(login) is user \(asUser ?? "?")"))
+                } catch {
+                    return findings + [.init(passed: false, text: "\(error)")]
+                }
+            }
         } catch {
             return [.init(passed: false, text: "token: \(CredentialAdvice.tokenFailure(error, method: configuration.auth.method))")]
         }
 
-        let me = await call(.GET, "/users/me?fields=id,name,login,role,enterprise", token: token)
+        let me = await call(.GET, "/users/me?fields=id,name,login,role,enterprise", token: token, asUser: asUser)
         guard me.status == 200, let user = me.json else {
-            return findings + [.init(passed: false, text: "user: " + CredentialAdvice.userFailure(me, asUser: configuration.asUser))]
+            return findings + [.init(passed: false, text: "user: " + CredentialAdvice.userFailure(me, asUser: asUser))]
         }
         let name = user["name"] as? String ?? "?", login = user["login"] as? String ?? "?"
         let role = (user["role"] as? String).map { ", role \($0)" } ?? ""
-        let via = configuration.asUser.map { " (via as_user \($0))" } ?? ""
+        let via = asUser.map { " (via as_user \($0))" } ?? ""
         findings.append(.init(passed: true, text: "acts as: \(name) <\(login)>, user \(user["id"] as? String ?? "?")\(role)\(via)"))
         if let enterprise = user["enterprise"] as? [String: Any] {
             findings.append(.init(passed: true, text: "enterprise: \(enterprise["name"] as? String ?? "?") (\(enterprise["id"] as? String ?? "?"))"))
@@ -53,7 +63,7 @@ public struct CredentialCheck: Sendable {
         }
 
         let root = configuration.rootFolderID.rawValue
-        let listing = await call(.GET, "/folders/\(root)/items?limit=1&fields=name", token: token)
+        let listing = await call(.GET, "/folders/\(root)/items?limit=1&fields=name", token: token, asUser: asUser)
         guard listing.status == 200 else {
             return findings + [.init(passed: false, text: "root folder \(root): cannot list: "
                 + CredentialAdvice.folderFailure(listing, folder: root, login: login))]
@@ -64,7 +74,7 @@ public struct CredentialCheck: Sendable {
         // A preflight upload check is Box's cheap write test: nothing is created.
         let probe = ".boxfs-auth-check-\(UInt32.random(in: 0 ... .max))"
         let body = #"{"name":"\#(probe)","parent":{"id":"\#(root)"},"size":1}"#
-        let preflight = await call(.OPTIONS, "/files/content", token: token, json: body)
+        let preflight = await call(.OPTIONS, "/files/content", token: token, asUser: asUser, json: body)
         if preflight.status == 200 || preflight.code == "item_name_in_use" {
             findings.append(.init(passed: true, text: "root folder \(root): can write (preflight upload accepted)"))
         } else {
@@ -84,11 +94,12 @@ public struct CredentialCheck: Sendable {
         var message: String? { json?["message"] as? String }
     }
 
-    private func call(_ method: HTTPMethod, _ pathAndQuery: String, token: String, json: String? = nil) async -> Answer {
+    private func call(_ method: HTTPMethod, _ pathAndQuery: String, token: String, asUser: String?,
+                      json: String? = nil) async -> Answer {
         var request = HTTPClientRequest(url: configuration.apiURL.absoluteString + pathAndQuery)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        if let asUser = configuration.asUser { request.headers.add(name: "As-User", value: asUser) }
+        if let asUser { request.headers.add(name: "As-User", value: asUser) }
         if configuration.suppressNotifications { request.headers.add(name: "Box-Notifications", value: "off") }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
