@@ -28,9 +28,32 @@ actor BlockFetcher {
     nonisolated var blockSize: Int { cache.blockSize }
 
     /// The bytes of block `key` of a file of `fileSize` bytes, from the cache or downloaded now.
-    func block(_ key: BlockKey, fileSize: Int64) async throws -> [UInt8] {
+    ///
+    /// Nonisolated, like ``read(_:fileSize:within:)``: cache hits are file reads that must not queue behind
+    /// each other on the actor.
+    nonisolated func block(_ key: BlockKey, fileSize: Int64) async throws -> [UInt8] {
         if let cached = cache.read(key, fileSize: fileSize) { return cached }
         return try await download(key, fileSize: fileSize).value
+    }
+
+    /// Bytes `range` (offsets within the block) of block `key` of a file of `fileSize` bytes, cut short where the
+    /// block ends.
+    ///
+    /// A cached block is read only where asked: the kernel reads in pieces of at most 1 MiB, and reading the whole
+    /// block for each of them would read it up to 32 times over.
+    nonisolated func read(_ key: BlockKey, fileSize: Int64, within range: Range<Int>) async throws -> [UInt8] {
+        let length = cache.blockLength(index: key.index, fileSize: fileSize)
+        let wanted = range.clamped(to: 0..<length)
+        guard !wanted.isEmpty else { return [] }
+        var hit = false
+        let slice = [UInt8](unsafeUninitializedCapacity: wanted.count) { buffer, count in
+            let copied = cache.read(key, fileSize: fileSize, offset: wanted.lowerBound,
+                                    into: UnsafeMutableRawBufferPointer(buffer))
+            hit = copied == wanted.count
+            count = hit ? wanted.count : 0
+        }
+        if hit { return slice }
+        return Array(try await download(key, fileSize: fileSize).value[wanted])
     }
 
     /// Starts downloading the blocks covering `range` that are neither cached nor on their way, as far as the

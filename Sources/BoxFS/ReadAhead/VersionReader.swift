@@ -18,12 +18,18 @@ struct VersionReader: Sendable {
         await fetcher.prefetch(item: item, version: version, range: prefetch, fileSize: size)
 
         let (item, version, size, fetcher) = (self.item, self.version, self.size, self.fetcher)
-        let blocks = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+        /// The part of the read that falls in block `index`, as offsets within that block.
+        func piece(_ index: Int) -> Range<Int> {
+            let blockStart = Int64(index) * blockSize
+            return Int(max(offset, blockStart) - blockStart)..<Int(min(end, blockStart + blockSize) - blockStart)
+        }
+        func key(_ index: Int) -> BlockKey { BlockKey(item: item, version: version, index: index) }
+        // The kernel's reads (≤ 1 MiB) mostly fall inside one block: no task group, no second copy.
+        if first == last { return try await fetcher.read(key(first), fileSize: size, within: piece(first)) }
+
+        let pieces = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             for index in first...last {
-                group.addTask {
-                    let key = BlockKey(item: item, version: version, index: index)
-                    return (index, try await fetcher.block(key, fileSize: size))
-                }
+                group.addTask { (index, try await fetcher.read(key(index), fileSize: size, within: piece(index))) }
             }
             var byIndex: [Int: [UInt8]] = [:]
             for try await (index, bytes) in group { byIndex[index] = bytes }
@@ -31,13 +37,7 @@ struct VersionReader: Sendable {
         }
         var result = [UInt8]()
         result.reserveCapacity(Int(end - offset))
-        for index in first...last {
-            guard let bytes = blocks[index] else { continue }
-            let blockStart = Int64(index) * blockSize
-            let from = Int(max(offset, blockStart) - blockStart)
-            let to = Int(min(end, blockStart + Int64(bytes.count)) - blockStart)
-            if from < to { result.append(contentsOf: bytes[from..<to]) }
-        }
+        for index in first...last { result.append(contentsOf: pieces[index] ?? []) }
         return result
     }
 }
