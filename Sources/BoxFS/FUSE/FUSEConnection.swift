@@ -45,7 +45,8 @@ public struct FUSEConnection: Sendable {
     public var wanted: FUSECapabilities
     /// The largest write request the kernel will send, in bytes.
     public var maxWrite: UInt32
-    /// The largest read-ahead the kernel will do, in bytes.
+    /// The largest read-ahead the kernel will do, in bytes. Asking for more than the kernel offers raises the
+    /// mount's device limit too (see `KernelReadahead`; root only, else the offer stands).
     public var maxReadahead: UInt32
     /// How many background requests (read-ahead, writeback) may be outstanding.
     public var maxBackground: UInt32

@@ -17,10 +17,13 @@ final class FUSEDispatcher: @unchecked Sendable {
     let overrides: OwnershipOverrides
     let logger: Logger
     let inFlight = InFlightRequests()
+    /// Where the session is mounted, to find the mount's device when raising the kernel's read-ahead.
+    let mountpoint: String
 
-    init(operations: any FUSEOperations, overrides: OwnershipOverrides, logger: Logger) {
+    init(operations: any FUSEOperations, overrides: OwnershipOverrides, mountpoint: String, logger: Logger) {
         self.operations = operations
         self.overrides = overrides
+        self.mountpoint = mountpoint
         self.logger = logger
     }
 
@@ -81,7 +84,19 @@ final class FUSEDispatcher: @unchecked Sendable {
             maxBackground: conn.pointee.max_background,
             timeGranularity: conn.pointee.time_gran
         )
+        let offeredReadahead = conn.pointee.max_readahead
         operations.initialize(&connection)
+        if connection.maxReadahead > offeredReadahead {
+            // The kernel takes the smaller of the answer and the device's current limit: raise that first.
+            do {
+                try KernelReadahead.set(connection.maxReadahead, mountpoint: mountpoint)
+            } catch {
+                logger.notice("cannot raise the kernel's read-ahead (reads arrive in smaller pieces)", metadata: [
+                    "bytes": "\(connection.maxReadahead)", "error": "\(error)",
+                ])
+                connection.maxReadahead = offeredReadahead
+            }
+        }
         let unsupported = connection.wanted.subtracting(connection.capable)
         if !unsupported.isEmpty {
             logger.warning("kernel lacks requested FUSE capabilities", metadata: ["capabilities": "\(unsupported.rawValue)"])

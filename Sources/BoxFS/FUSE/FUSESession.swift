@@ -63,7 +63,8 @@ public final class FUSESession: @unchecked Sendable {
         if access("/dev/fuse", R_OK | W_OK) != 0 { throw FUSESessionError.deviceUnavailable(errno: errno) }
         let mountpoint = try Self.checkMountpoint(path)
 
-        let dispatcher = FUSEDispatcher(operations: operations, overrides: OwnershipOverrides(options), logger: logger)
+        let dispatcher = FUSEDispatcher(
+            operations: operations, overrides: OwnershipOverrides(options), mountpoint: mountpoint, logger: logger)
         let arguments = options.libfuseArguments
         let cArguments = arguments.map { strdup($0)! }
         defer { cArguments.forEach { free($0) } }

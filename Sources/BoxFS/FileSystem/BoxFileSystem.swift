@@ -137,6 +137,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         connection.wanted.formUnion(connection.capable.intersection([
             .asyncRead, .readdirPlus, .readdirPlusAuto, .atomicOpenTruncate, .parallelDirectoryOperations,
         ]))
+        // Kernel read-ahead of 4 MiB: sequential reads arrive as 1 MiB requests, several in flight.
+        connection.maxReadahead = max(connection.maxReadahead, 4 << 20)
         // No writeback cache: writes must reach the staging file in order, and close() must see them all.
         connection.wanted.subtract(.writebackCache)
     }
