@@ -166,6 +166,41 @@ def test_bad_names_get_the_right_errno(mount):
     assert "back\\slash" in log and "refusing" in log
 
 
+def write_until_error(path, total: int) -> tuple[int, int]:
+    """Writes `total` bytes in 256 KiB writes; returns (bytes written, errno of the write that failed or 0)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    written = 0
+    try:
+        while written < total:
+            written += os.write(fd, b"z" * min(262144, total - written))
+        return written, 0
+    except OSError as e:
+        return written, e.errno
+    finally:
+        os.close(fd)
+
+
+def test_account_limits_give_efbig_and_enospc_when_written(emulator, tmp_path):
+    from conftest import Mount
+    used = emulator.api("GET", "/users/me")[1]["space_used"]
+    emulator.admin("PUT", "users/10001/limits", {"space_amount": used + 3_000_000, "max_upload_size": 2_000_000})
+    m = Mount(emulator, tmp_path / "lim", tmp_path / "lim-cache")
+    try:
+        written, err = write_until_error(m.path / "too-big.bin", 2_500_000)
+        assert err == errno.EFBIG and written <= 2_000_000
+        with open(m.path / "too-big.bin", "r+b") as f:
+            assert errno_of(os.ftruncate, f.fileno(), 3_000_000) == errno.EFBIG
+        emulator.admin("PUT", "users/10001/limits", {"max_upload_size": 10_000_000})
+        m.remount()  # limits are read at mount (and each minute after)
+        written, err = write_until_error(m.path / "no-room.bin", 4_000_000)
+        assert err == errno.ENOSPC and written <= 3_000_000
+        log = m.log_path.read_text()
+        assert "largest upload" in log and "no space left" in log
+    finally:
+        emulator.admin("PUT", "users/10001/limits", {"space_amount": 10 * 1024**4, "max_upload_size": 50 * 1024**3})
+        m.unmount()
+
+
 @pytest.mark.mount_config("write_back = async\n")
 def test_failed_uploads_stay_staged_and_retry(emulator, mount):
     os.listdir(mount.path)  # the folder is cached; then Box goes down

@@ -6,10 +6,12 @@ import Hummingbird
 /// - `GET|PUT /_emulator/faults` (PUT: any subset of the `FaultSettings` keys)
 /// - `GET /_emulator/conformance`
 /// - `POST /_emulator/users/{id}/tokens?ttl=S` → `{"access_token","expires_in","user_id"}`
+/// - `PUT /_emulator/users/{id}/limits` with `{"space_amount": N, "max_upload_size": N}` (either) → 204
 struct AdminRoutes {
     let services: EmulatorServices
 
     func register(on router: some RouterMethods<EmulatorRequestContext>) {
+        registerLimits(on: router)
         router.get("/_emulator/stats") { _, _ in
             Response.json(services.stats.json())
         }
@@ -50,10 +52,36 @@ struct AdminRoutes {
         }
     }
 
+    /// Account limits a test can shrink to reach them (Box's own are set by the account's plan).
+    private func registerLimits(on router: some RouterMethods<EmulatorRequestContext>) {
+        router.put("/_emulator/users/{id}/limits") { request, context in
+            guard let id = context.parameters.get("id"), services.store.userExists(UserID(id)) else {
+                throw BoxError.notFound("User not found")
+            }
+            let limits = try await request.decode(as: AccountLimits.self, context: context)
+            services.store.write { state in
+                if let amount = limits.spaceAmount { state.users[UserID(id)]?.spaceAmount = amount }
+                if let size = limits.maxUploadSize { state.users[UserID(id)]?.maxUploadSize = size }
+            }
+            return Response(status: .noContent)
+        }
+    }
+
     static func faultsResponse(_ settings: FaultSettings) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(settings))))
+    }
+}
+
+/// The body of `PUT /_emulator/users/{id}/limits`.
+private struct AccountLimits: Decodable {
+    var spaceAmount: Int64?
+    var maxUploadSize: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case spaceAmount = "space_amount"
+        case maxUploadSize = "max_upload_size"
     }
 }

@@ -67,6 +67,7 @@ extension BoxFileSystem {
                 if !file.restage(content) { _ = writers.detach(inode) }  // another write restaged first
             }
             guard let content = file.writableContent else { throw FileSystemError.badHandle }
+            try await checkRoom(for: content, end: Int64(offset) + Int64(data.count))
             try content.write(data, at: Int64(offset))
             return data.count
         }
@@ -92,6 +93,17 @@ extension BoxFileSystem {
         try await run("release \(inode)", bounded: false) { [self] in
             guard let released = files.remove(handle), released.writable, !released.isCommitted else { return }
             if let content = writers.detach(inode) { try await commit(content, inode: inode) }
+        }
+    }
+
+    /// Refuses a write Box could never take, when it is made rather than at upload: past the account's largest
+    /// upload (EFBIG), or growing the file beyond the space left (ENOSPC). Uses the last known account limits;
+    /// a write is never held up asking Box.
+    private func checkRoom(for content: StagedContent, end: Int64) async throws {
+        guard let account = await quota.recent() else { return }
+        if end > account.maxUploadSize { throw FileSystemError.fileTooLarge(limit: account.maxUploadSize) }
+        if end > content.baseSize, end - content.baseSize > account.spaceAmount - account.spaceUsed {
+            throw FileSystemError.noSpace
         }
     }
 
@@ -124,6 +136,7 @@ extension BoxFileSystem {
     /// Truncation outside an open writer (truncate(1), or O_TRUNC handled by setattr) stages and commits at once.
     func truncate(inode: Inode, record: ItemRecord, to size: Int64, handle: UInt64?) async throws {
         if let content = writers.content(of: inode) {
+            try await checkRoom(for: content, end: size)
             try content.truncate(to: size)
             return
         }
@@ -157,7 +170,7 @@ extension BoxFileSystem {
         // If-Match protects against overwriting a change made on Box while the file was open here, but our
         // own uploads still queued would trip it, so it's only used when the content came from Box.
         let base = pending == nil && !record.isProvisional ? record.etag : nil
-        let content = writers.attach(inode) { StagedContent(file: file, baseETag: base, dirty: truncate) }
+        let content = writers.attach(inode) { StagedContent(file: file, baseETag: base, baseSize: record.isProvisional ? 0 : record.size, dirty: truncate) }
         // Another writer opened the file meanwhile and its content won; ours is not needed.
         if content.path != file.path { try? staging.remove(path: file.path) }
         return content

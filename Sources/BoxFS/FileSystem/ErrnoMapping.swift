@@ -45,6 +45,12 @@ enum ErrnoMapping {
             logger.error("\(operation): local cache failure: \(message)")
             return .ioError
         case .staleInode: return .stale
+        case .fileTooLarge(let limit):
+            logger.warning("\(operation): refusing to grow a file past \(limit) bytes, the largest upload this Box account allows")
+            return .fileTooLarge
+        case .noSpace:
+            logger.warning("\(operation): refusing a write: the Box account has no space left for it")
+            return .noSpace
         case .timedOut(let seconds):
             logger.warning("\(operation): Box did not answer within \(Int(seconds)) s (operation_timeout)")
             return .ioError

@@ -20,6 +20,10 @@ enum FileSystemError: Error, Sendable, Equatable {
     case badHandle
     /// The cache or staging area failed underneath us.
     case localIO(String)
+    /// A file would grow past the largest upload the account allows (bytes).
+    case fileTooLarge(limit: Int64)
+    /// A file would grow past the space left in the account.
+    case noSpace
     /// Box didn't answer within the operation timeout.
     case timedOut(TimeInterval)
     /// An item id the kernel still names but the cache no longer knows (e.g. after the cache was wiped).

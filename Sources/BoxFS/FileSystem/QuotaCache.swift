@@ -13,6 +13,20 @@ actor QuotaCache {
         cached = (user, Date())
     }
 
+    /// The last answer whatever its age (refreshed in the background when over a minute old), for checks on
+    /// the write path that must not wait for Box; nil only before the first answer.
+    func recent() -> BoxUser? {
+        if let cached, Date().timeIntervalSince(cached.at) >= 60, refresh == nil {
+            refresh = Task {
+                defer { refresh = nil }
+                _ = try? await current()
+            }
+        }
+        return cached?.user
+    }
+
+    private var refresh: Task<Void, Never>?
+
     func current() async throws -> BoxUser {
         if let cached, Date().timeIntervalSince(cached.at) < 60 { return cached.user }
         let user = try await client.currentUser()

@@ -7,15 +7,18 @@ final class StagedContent: @unchecked Sendable {
     let file: StagingFile
     /// The etag of the version the content started from, for `If-Match` on upload (nil for new files).
     let baseETag: String?
+    /// The size of the file on Box when staging began: growth beyond it is what the account's quota must hold.
+    let baseSize: Int64
     // Guarded by `lock`.
     private let lock = NSLock()
     private var writers = 0
     private var dirty: Bool
     private var explicitMtime: Date?
 
-    init(file: StagingFile, baseETag: String?, dirty: Bool) {
+    init(file: StagingFile, baseETag: String?, baseSize: Int64 = 0, dirty: Bool) {
         self.file = file
         self.baseETag = baseETag
+        self.baseSize = baseSize
         self.dirty = dirty
     }
 
