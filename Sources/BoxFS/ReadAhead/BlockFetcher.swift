@@ -2,8 +2,11 @@ import Cache
 import Logging
 
 /// Fetches file blocks into the block cache, at most once each: concurrent readers of a block share one
-/// download, prefetches are skipped when the block is cached or already on its way, and the bytes held in
-/// memory by prefetches stay under a budget.
+/// download, and prefetches are skipped when the block is cached or already on its way.
+///
+/// One memory budget covers every download in flight, for all open files: a prefetch starts only while the
+/// blocks being downloaded (for readers or ahead of them) fit in it. Blocks a reader waits for are always
+/// fetched, and count against the budget, so read-ahead yields to them.
 ///
 /// An actor because it owns the table of downloads in flight; every method is quick bookkeeping, and the
 /// downloads themselves run in child tasks, off the actor.
@@ -16,7 +19,8 @@ actor BlockFetcher {
     private let memoryBudget: Int64
     private let logger: Logger
     private var inFlight: [BlockKey: Task<[UInt8], Error>] = [:]
-    private var prefetchBytesInFlight: Int64 = 0
+    /// Bytes of the blocks being downloaded, each held in memory until it is cached.
+    private var bytesInFlight: Int64 = 0
 
     init(cache: BlockCache, memoryBudget: Int64, logger: Logger, fetch: @escaping Fetch) {
         self.cache = cache
@@ -65,17 +69,10 @@ actor BlockFetcher {
             let key = BlockKey(item: item, version: version, index: index)
             guard inFlight[key] == nil, !cache.contains(key) else { continue }
             let length = Int64(cache.blockLength(index: index, fileSize: fileSize))
-            guard prefetchBytesInFlight + length <= memoryBudget else { return }
-            prefetchBytesInFlight += length
-            let task = download(key, fileSize: fileSize)
-            Task { [weak self] in
-                _ = try? await task.value
-                await self?.prefetchFinished(length)
-            }
+            guard bytesInFlight + length <= memoryBudget else { return }
+            _ = download(key, fileSize: fileSize)
         }
     }
-
-    private func prefetchFinished(_ length: Int64) { prefetchBytesInFlight -= length }
 
     private func download(_ key: BlockKey, fileSize: Int64) -> Task<[UInt8], Error> {
         if let running = inFlight[key] { return running }
@@ -96,12 +93,16 @@ actor BlockFetcher {
             return bytes
         }
         inFlight[key] = task
+        bytesInFlight += Int64(range.count)
         Task { [weak self] in
             _ = try? await task.value
-            await self?.downloadFinished(key)
+            await self?.downloadFinished(key, length: Int64(range.count))
         }
         return task
     }
 
-    private func downloadFinished(_ key: BlockKey) { inFlight[key] = nil }
+    private func downloadFinished(_ key: BlockKey, length: Int64) {
+        inFlight[key] = nil
+        bytesInFlight -= length
+    }
 }
