@@ -63,7 +63,7 @@ final class CallStats: @unchecked Sendable {
         let path = route.split(separator: " ", maxSplits: 1).last.map(String.init) ?? route
         if path.hasPrefix("/api/2.0") { return "upload_calls" }
         if path.hasPrefix("/2.0") { return "api_calls" }
-        if path.hasPrefix("/oauth2") { return "oauth_calls" }
+        if path.hasPrefix("/oauth2") || path.hasPrefix("/api/oauth2") { return "oauth_calls" }
         if path.hasPrefix("/subscribe") { return "realtime_calls" }
         return "download_calls"
     }
