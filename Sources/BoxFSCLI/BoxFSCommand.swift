@@ -9,7 +9,7 @@ struct BoxFSCommand: AsyncParsableCommand {
         mount(8) and fstab call boxfs as `boxfs SOURCE MOUNTPOINT -o config=FILE,...` (type fuse.boxfs); \
         that form is the same as `boxfs mount MOUNTPOINT --config FILE -o ...`.
         """,
-        subcommands: [MountCommand.self, AuthCommand.self]
+        subcommands: [MountCommand.self, StatusCommand.self, UnmountCommand.self, CheckConfigCommand.self, AuthCommand.self]
     )
 
     /// Rewrites the mount(8) helper form `boxfs SOURCE MOUNTPOINT [-o opts] ...` into `boxfs mount ...`.

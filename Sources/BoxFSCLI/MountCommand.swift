@@ -28,7 +28,7 @@ struct MountCommand: AsyncParsableCommand {
         let arguments = MountArguments.parse(options)
         let configPath = config ?? arguments.configFile
         var configuration = BoxFSConfiguration()
-        let mountOptions: MountOptions
+        var mountOptions: MountOptions
         do {
             if let configPath {
                 try configuration.apply(try ConfigFile.load(URL(fileURLWithPath: configPath)), source: configPath)
@@ -36,6 +36,10 @@ struct MountCommand: AsyncParsableCommand {
             try configuration.apply(arguments.configEntries, source: "-o")
             try configuration.validate(source: configPath ?? "boxfs")
             mountOptions = try MountOptions(parsing: arguments.kernelOptions)
+            // mount(8)'s SOURCE (the fstab's first field) is what df and /proc/mounts show, unless fsname= says otherwise.
+            if let source, !arguments.kernelOptions.contains(where: { $0.hasPrefix("fsname=") }) {
+                mountOptions.fsName = source
+            }
         } catch let error as ConfigError {
             throw CLIError.configuration(error)
         } catch let error as MountOptionsError {
@@ -54,7 +58,7 @@ struct MountCommand: AsyncParsableCommand {
         let logger = Logger(label: "boxfs")
         do {
             try await BoxFSMount(configuration: configuration, mountpoint: mountpoint, options: mountOptions, logger: logger)
-                .run(onMounted: { SystemdNotify.ready() })
+                .run(onMounted: { SystemdNotify.readyWhenAnswering(mountpoint) }, onStopping: { SystemdNotify.stopping() })
         } catch {
             logger.critical("\(error)")
             throw CLIError.mountFailed("\(error)")

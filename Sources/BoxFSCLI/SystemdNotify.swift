@@ -5,6 +5,26 @@ import Foundation
 enum SystemdNotify {
     static func ready() { send("READY=1") }
 
+    /// Sends READY=1 once `mountpoint` answers stat(2) as the mounted filesystem (not the directory beneath it),
+    /// so units ordered after the mount find it working. stat blocks until the filesystem replies, so it runs on
+    /// a thread of its own rather than on one the filesystem itself needs to answer.
+    static func readyWhenAnswering(_ mountpoint: String) {
+        guard ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil else { return }
+        let parent = URL(fileURLWithPath: mountpoint).standardizedFileURL.deletingLastPathComponent().path
+        Thread.detachNewThread {
+            var below = stat()
+            guard stat(parent, &below) == 0 else { return }
+            while true {
+                var mounted = stat()
+                if stat(mountpoint, &mounted) == 0, mounted.st_dev != below.st_dev { break }
+                usleep(10_000)
+            }
+            ready()
+        }
+    }
+
+    static func stopping() { send("STOPPING=1") }
+
     static func send(_ state: String) {
         guard let path = ProcessInfo.processInfo.environment["NOTIFY_SOCKET"], !path.isEmpty else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)

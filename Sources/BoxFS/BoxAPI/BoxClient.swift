@@ -38,6 +38,7 @@ public final class BoxClient: Sendable {
         // bearer token, and the client wants to cache that URL.
         var http = HTTPClient.Configuration(redirectConfiguration: .disallow)
         http.timeout = .init(connect: .seconds(10))
+        http.proxy = configuration.proxy
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         limiter = RateLimiter(
             callsPerMinute: configuration.apiCallsPerMinute, uploadsPerMinute: configuration.uploadsPerMinute)

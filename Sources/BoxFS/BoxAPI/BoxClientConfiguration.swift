@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 
 /// Settings for a ``BoxClient``: where Box is, how fast to call it, how hard to retry.
@@ -37,6 +38,8 @@ public struct BoxClientConfiguration: Sendable {
     /// How long a download URL (the target of the `302`) is reused for reads of the same file version,
     /// in seconds. Box's expire after about 15 minutes.
     public var downloadURLLifetime: TimeInterval = 300
+    /// The HTTP proxy every request goes through (tunnelled with CONNECT), nil for direct connections.
+    public var proxy: HTTPClient.Configuration.Proxy?
 
     /// Creates a configuration for the given roots (Box's public ones by default).
     public init(apiURL: String = "https://api.box.com/2.0", uploadURL: String = "https://upload.box.com/api/2.0") {

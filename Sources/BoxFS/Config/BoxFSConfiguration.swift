@@ -46,6 +46,13 @@ public struct BoxFSConfiguration: Sendable {
     public var operationTimeout: TimeInterval = 60
     /// Whether close(2) of a written file waits for Box to commit the upload.
     public var writeBack: WriteBack = .sync
+    /// The HTTP proxy to reach Box through.
+    public var proxy: ProxySetting = .environment
+
+    // Upload
+    /// How long an unmount (or SIGTERM) waits for queued uploads before exiting; the rest stay journaled in the
+    /// cache directory and resume at the next mount.
+    public var unmountUploadWait: TimeInterval = 600
 
     // Logging
     public var logLevel: LogLevelName = .info

@@ -70,6 +70,9 @@ struct ConfigKey: Sendable {
             }
             config.writeBack = mode
         },
+        ConfigKey(name: "proxy") { $0.proxy = try ProxySetting.parse($1) },
+        // Upload
+        ConfigKey(name: "unmount_upload_wait") { $0.unmountUploadWait = try ConfigValues.duration($1) },
         // Logging
         ConfigKey(name: "log_level") { config, value in
             guard let level = BoxFSConfiguration.LogLevelName(rawValue: value.lowercased()) else {

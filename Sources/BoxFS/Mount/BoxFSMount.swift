@@ -18,20 +18,21 @@ public struct BoxFSMount {
         self.logger = logger
     }
 
-    /// How long unmount waits for uploads still queued; what doesn't finish stays journaled for the next mount.
-    public var uploadDrainTimeout: Duration = .seconds(600)
-
     /// Mounts and serves until the filesystem is unmounted (umount, fusermount3 -u, SIGINT or SIGTERM).
     ///
-    /// - Parameter onMounted: called once the mount is live (the CLI uses it to tell systemd it's ready).
-    public func run(onMounted: @Sendable () -> Void = {}) async throws {
+    /// - Parameters:
+    ///   - onMounted: called once the mount is live (the CLI uses it to tell systemd it's ready).
+    ///   - onStopping: called when the mount has ended, before pending uploads are drained.
+    public func run(onMounted: @Sendable () -> Void = {}, onStopping: @Sendable () -> Void = {}) async throws {
         let cacheDirectory = configuration.resolvedCacheDirectory(mountpoint: mountpoint)
         let directory = try CacheDirectory(path: cacheDirectory.path)
         let store = try MetadataStore(directory: directory, rootFolderID: configuration.rootFolderID)
         let blocks = try BlockCache(directory: directory, blockSize: configuration.blockSize, capacity: configuration.cacheSize)
         let staging = try StagingArea(directory: directory)
 
-        let tokenHTTP = HTTPClient(eventLoopGroupProvider: .singleton)
+        var tokenHTTPConfiguration = HTTPClient.Configuration()
+        tokenHTTPConfiguration.proxy = configuration.proxy.clientProxy(for: configuration.apiURL)
+        let tokenHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: tokenHTTPConfiguration)
         let client: BoxClient
         do {
             let tokens = try AuthProviderFactory.make(configuration: configuration, httpClient: tokenHTTP, logger: logger)
@@ -60,6 +61,12 @@ public struct BoxFSMount {
             options: fileSystemOptions, logger: logger)
         await fileSystem.quota.prime(with: user)
         var events: Task<Void, Never>?
+        let publisher = StatusPublisher(
+            mountpoint: mountpoint, cacheDirectory: cacheDirectory, apiURL: configuration.apiURL, client: client,
+            store: store, blocks: blocks, logger: logger)
+        let status = Task { await publisher.run() }
+        // Published until the very end, so `boxfs status` shows the uploads drained after unmounting.
+        defer { status.cancel() }
         do {
             try await fileSystem.resumeUploads()
             if configuration.followEvents {
@@ -79,6 +86,7 @@ public struct BoxFSMount {
             onMounted()
             let end = await session.waitUntilEnded()
             events?.cancel()
+            onStopping()
             logger.notice("unmounted: \(end)")
         } catch {
             events?.cancel()
@@ -89,7 +97,7 @@ public struct BoxFSMount {
         let pending = await fileSystem.uploads.pendingCount
         if pending > 0 {
             logger.notice("waiting for \(pending) upload(s) to finish before exiting")
-            if await !fileSystem.uploads.drain(timeout: uploadDrainTimeout) {
+            if await !fileSystem.uploads.drain(timeout: .seconds(configuration.unmountUploadWait)) {
                 logger.warning("uploads still pending; they stay journaled in \(cacheDirectory.path) and resume at the next mount")
             }
         }
@@ -104,6 +112,7 @@ public struct BoxFSMount {
         c.uploadsPerMinute = configuration.uploadsPerMinute
         c.asUser = configuration.asUser
         c.suppressNotifications = configuration.suppressNotifications
+        c.proxy = configuration.proxy.clientProxy(for: configuration.apiURL)
         return c
     }
 
