@@ -31,6 +31,10 @@ struct AuthLoginCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try AuthCommand.loadConfiguration(config)
         BoxFSLogHandler.bootstrap(level: configuration.logLevel.loggerLevel)
+        guard configuration.auth.method == .oauth else {
+            throw AuthCommandFailure(description: "\(config): auth login signs in for auth = oauth; this file has "
+                + "auth = \(configuration.auth.method.rawValue), which needs no login")
+        }
         guard let redirect = URL(string: redirectURI), redirect.scheme != nil else {
             throw AuthCommandFailure(description: "--redirect-uri \(redirectURI) is not a URL")
         }

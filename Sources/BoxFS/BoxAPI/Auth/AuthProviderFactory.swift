@@ -51,7 +51,8 @@ public enum AuthProviderFactory {
             source: keyFile.path)
     }
 
-    private static func clientSecret(_ auth: AuthSettings) throws -> String {
+    /// `client_secret`, or the content of `client_secret_file` (which must be private).
+    static func clientSecret(_ auth: AuthSettings) throws -> String {
         if let secret = auth.clientSecret { return secret }
         return try SecretFile.readString(try required(auth.clientSecretFile, "client_secret_file"))
     }

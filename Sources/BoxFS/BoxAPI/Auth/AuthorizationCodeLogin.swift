@@ -24,12 +24,12 @@ public struct AuthorizationCodeLogin: Sendable {
     /// - Throws: ``AuthError`` if the configuration is not an OAuth one or the client secret file is unusable.
     public init(configuration: BoxFSConfiguration, authorizeURL: URL? = nil, redirectURI: URL) throws {
         let auth = configuration.auth
+        // `validate(source:)` insists on both for auth = oauth.
         guard auth.method == .oauth, let clientID = auth.clientID, let storeURL = auth.refreshTokenFile else {
-            throw AuthError.missingSetting("auth = oauth with client_id, client_secret(_file) and refresh_token_file")
+            throw AuthError.missingSetting("auth = oauth (with client_id and refresh_token_file)")
         }
         self.clientID = clientID
-        clientSecret = try auth.clientSecret ?? SecretFile.readString(
-            try auth.clientSecretFile ?? { throw AuthError.missingSetting("client_secret") }())
+        clientSecret = try AuthProviderFactory.clientSecret(auth)
         store = OAuthTokenStore(url: storeURL)
         tokenURL = configuration.tokenURL
         self.authorizeURL = authorizeURL ?? Self.defaultAuthorizeURL(tokenURL: configuration.tokenURL)
