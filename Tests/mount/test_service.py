@@ -361,3 +361,55 @@ def test_proxy_option_and_https_proxy_environment(emulator, tmp_path):
         proxy.close()
         if is_mounted(mnt):
             subprocess.run(["fusermount3", "-u", "-z", str(mnt)])
+
+
+# -- metrics -----------------------------------------------------------------------------------------------
+
+def test_prometheus_endpoint(emulator, tmp_path):
+    import re
+    import socket
+    import urllib.request
+    from conftest import Mount
+    from helpers import random_bytes, wait_for, wait_uploaded
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    m = Mount(emulator, tmp_path / "mnt", tmp_path / "cache", config_extra=f"metrics_port = {port}\n")
+    try:
+        data = random_bytes(200_000, seed=11)
+        (m.path / "metered.bin").write_bytes(data)
+        wait_uploaded(emulator, "0", "metered.bin", data)
+        assert (m.path / "Documents").is_dir()
+
+        def scrape():
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+                assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/plain")
+                return resp.read().decode()
+
+        def value(text, sample):
+            match = re.search(r"^" + re.escape(sample) + r" (\S+)$", text, re.M)
+            return float(match.group(1)) if match else None
+
+        # The upload queue reports durations at once; counters follow the client within a half-second tick.
+        def upload_counted():
+            text = scrape()
+            counted = (value(text, "boxfs_upload_duration_seconds_count") or 0) >= 1
+            return text if counted and (value(text, 'boxfs_api_requests_total{endpoint="upload"}') or 0) >= 1 else None
+        text = wait_for(upload_counted, timeout=10, what="the upload in the metrics")
+        assert value(text, 'boxfs_api_requests_total{endpoint="user"}') == 1, text  # the account check
+        assert value(text, "boxfs_uploaded_bytes_total") >= len(data)
+        assert value(text, "boxfs_uploads_pending") == 0
+        assert value(text, "boxfs_online") == 1
+        assert value(text, "boxfs_cache_capacity_bytes") == 10 * 2**30
+        assert value(text, 'boxfs_api_errors_total{status="429"}') == 0
+        assert "# HELP boxfs_api_retries_total " in text
+        # Only /metrics, and only on loopback.
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
+            raise AssertionError("/ answered")
+        except urllib.error.HTTPError as e:
+            assert e.code == 404
+        listeners = run("ss", "-Htln", f"sport = :{port}").stdout.split()
+        assert f"127.0.0.1:{port}" in listeners, listeners
+    finally:
+        m.unmount()

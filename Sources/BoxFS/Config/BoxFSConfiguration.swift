@@ -54,6 +54,10 @@ public struct BoxFSConfiguration: Sendable {
     /// cache directory and resume at the next mount.
     public var unmountUploadWait: TimeInterval = 600
 
+    // Metrics
+    /// The port of the Prometheus endpoint on 127.0.0.1; nil: no endpoint.
+    public var metricsPort: Int?
+
     // Logging
     public var logLevel: LogLevelName = .info
 

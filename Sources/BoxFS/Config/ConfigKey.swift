@@ -73,6 +73,11 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "proxy") { $0.proxy = try ProxySetting.parse($1) },
         // Upload
         ConfigKey(name: "unmount_upload_wait") { $0.unmountUploadWait = try ConfigValues.duration($1) },
+        // Metrics
+        ConfigKey(name: "metrics_port") { config, value in
+            let port = try ConfigValues.integer(value, in: 0 ... 65535)
+            config.metricsPort = port == 0 ? nil : port
+        },
         // Logging
         ConfigKey(name: "log_level") { config, value in
             guard let level = BoxFSConfiguration.LogLevelName(rawValue: value.lowercased()) else {

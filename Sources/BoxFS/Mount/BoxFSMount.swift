@@ -61,12 +61,15 @@ public struct BoxFSMount {
             options: fileSystemOptions, logger: logger)
         await fileSystem.quota.prime(with: user)
         var events: Task<Void, Never>?
+        let metrics = configuration.metricsPort.map { _ in MountMetrics() }
         let publisher = StatusPublisher(
             mountpoint: mountpoint, cacheDirectory: cacheDirectory, apiURL: configuration.apiURL, client: client,
-            store: store, blocks: blocks, logger: logger)
+            store: store, blocks: blocks, metrics: metrics, logger: logger)
         let status = Task { await publisher.run() }
         // Published until the very end, so `boxfs status` shows the uploads drained after unmounting.
         defer { status.cancel() }
+        let metricsServer = await startMetricsServer(metrics)
+        if let metrics { await fileSystem.uploads.onUploaded { metrics.recordUpload(after: $0) } }
         do {
             try await fileSystem.resumeUploads()
             if configuration.followEvents {
@@ -90,6 +93,7 @@ public struct BoxFSMount {
             logger.notice("unmounted: \(end)")
         } catch {
             events?.cancel()
+            await metricsServer?.stop()
             try? await client.shutdown()
             try? await tokenHTTP.shutdown()
             throw error
@@ -101,8 +105,20 @@ public struct BoxFSMount {
                 logger.warning("uploads still pending; they stay journaled in \(cacheDirectory.path) and resume at the next mount")
             }
         }
+        await metricsServer?.stop()
         try? await client.shutdown()
         try? await tokenHTTP.shutdown()
+    }
+
+    /// A monitoring port that is taken must not cost the mount: it is logged and the mount goes on without it.
+    private func startMetricsServer(_ metrics: MountMetrics?) async -> MetricsServer? {
+        guard let metrics, let port = configuration.metricsPort else { return nil }
+        do {
+            return try await MetricsServer.start(port: port, metrics: metrics, logger: logger)
+        } catch {
+            logger.error("no Prometheus endpoint: cannot listen on 127.0.0.1:\(port): \(error)")
+            return nil
+        }
     }
 
     private var clientConfiguration: BoxClientConfiguration {

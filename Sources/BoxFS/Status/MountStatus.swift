@@ -25,6 +25,8 @@ public struct MountStatus: Codable, Sendable, Equatable {
 
     /// One journaled upload that is not on Box yet.
     public struct PendingUpload: Codable, Sendable, Equatable {
+        /// The journal entry's id.
+        public var id: Int64
         /// The file's name (the journal knows files by id and folder, not by path).
         public var name: String
         public var size: Int64
@@ -34,6 +36,8 @@ public struct MountStatus: Codable, Sendable, Equatable {
         public var state: String
         public var attempts: Int
         public var lastError: String?
+        /// When close(2) journaled it.
+        public var queuedAt: Date
     }
 
     public struct CacheUsage: Codable, Sendable, Equatable {

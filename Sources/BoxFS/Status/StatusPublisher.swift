@@ -11,6 +11,8 @@ struct StatusPublisher: Sendable {
     let client: BoxClient
     let store: MetadataStore
     let blocks: BlockCache
+    /// Fed with every snapshot, when the Prometheus endpoint is on.
+    let metrics: MountMetrics?
     let logger: Logger
 
     private var fileURL: URL { MountStatus.fileURL(inCacheDirectory: cacheDirectory) }
@@ -28,6 +30,7 @@ struct StatusPublisher: Sendable {
             activity.record(stats, at: now)
             connection = activity.connection(recent: .seconds(10), at: now) ?? connection
             let status = snapshot(stats: stats, activity: activity, connection: connection)
+            metrics?.record(status, stats: stats)
             if let last = lastWritten, last.status.sameContent(as: status), now - last.at < .seconds(2) {
                 // Nothing new to say yet.
             } else {
@@ -53,8 +56,9 @@ struct StatusPublisher: Sendable {
         guard let entries = try? store.uploads() else { return [] }
         return entries.map { entry in
             MountStatus.PendingUpload(
-                name: name(of: entry.target), size: entry.size, bytesDone: Self.bytesDone(entry),
-                state: entry.state.rawValue, attempts: entry.attempts, lastError: entry.lastError)
+                id: entry.id.rawValue, name: name(of: entry.target), size: entry.size, bytesDone: Self.bytesDone(entry),
+                state: entry.state.rawValue, attempts: entry.attempts, lastError: entry.lastError,
+                queuedAt: entry.createdAt)
         }
     }
 

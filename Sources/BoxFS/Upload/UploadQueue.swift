@@ -26,6 +26,8 @@ actor UploadQueue {
     /// The staging file holding the newest content of an inode until Box has it.
     private var newestContent: [Inode: String] = [:]
     private var waiters: [Inode: [CheckedContinuation<Void, Never>]] = [:]
+    /// Told how long each upload Box took was journaled for (the mount's metrics).
+    private var uploadedObserver: (@Sendable (Duration) -> Void)?
 
     init(store: MetadataStore, staging: StagingArea, uploader: Uploader, parallelUploads: Int,
          maximumBackoff: Duration = .seconds(300), logger: Logger, settled: @escaping @Sendable (Inode) async -> Void) {
@@ -40,6 +42,9 @@ actor UploadQueue {
 
     /// The staging file holding content of `inode` that Box doesn't have yet, if any.
     func pendingContent(of inode: Inode) -> String? { newestContent[inode] }
+
+    /// Registers the observer of finished uploads.
+    func onUploaded(_ observer: @escaping @Sendable (Duration) -> Void) { uploadedObserver = observer }
 
     /// Number of uploads waiting or running.
     var pendingCount: Int { queues.values.reduce(0) { $0 + $1.count } }
@@ -134,6 +139,7 @@ actor UploadQueue {
         while true {
             do {
                 try await uploader.upload(entry, inode: inode)
+                uploadedObserver?(.seconds(Date().timeIntervalSince(entry.createdAt)))
                 forget(entry)
                 return
             } catch {
