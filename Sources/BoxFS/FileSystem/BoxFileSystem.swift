@@ -43,9 +43,10 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         self.logger = logger
         self.quota = QuotaCache(client: client)
         self.fetcher = BlockFetcher(cache: blockCache, memoryBudget: options.readAheadMemory, logger: logger) {
-            item, version, range in
+            item, version, range, consume in
             try await client.download(
-                item, range: range.lowerBound...(range.upperBound - 1), version: version.hasPrefix("sha1:") ? nil : version)
+                item, range: range.lowerBound...(range.upperBound - 1), version: version.hasPrefix("sha1:") ? nil : version
+            ) { chunk in try chunk.withUnsafeReadableBytes(consume) }
         }
         let uploader = Uploader(store: store, client: client, localChanges: localChanges, logger: logger)
         let settler = Settler(store: store, client: client, localChanges: localChanges, writers: writers, logger: logger)

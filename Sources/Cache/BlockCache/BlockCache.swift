@@ -121,14 +121,28 @@ public final class BlockCache: @unchecked Sendable {
     /// - Throws: ``BlockCacheError/wrongBlockLength(_:expected:actual:)`` if `bytes` isn't as long as the block
     ///   must be; ``CacheIOError`` if the block can't be written.
     public func store<Bytes: ContiguousBytes>(_ key: BlockKey, fileSize: Int64, bytes: Bytes) throws {
-        let expected = blockLength(index: key.index, fileSize: fileSize)
-        let temporary = incoming + "/" + UUID().uuidString
+        let writer = try self.writer(for: key, fileSize: fileSize)
         try bytes.withUnsafeBytes { raw in
-            guard raw.count == expected, expected > 0 else {
-                throw BlockCacheError.wrongBlockLength(key, expected: expected, actual: raw.count)
+            guard raw.count == writer.length else {
+                throw BlockCacheError.wrongBlockLength(key, expected: writer.length, actual: raw.count)
             }
-            try Self.writeFile(temporary, raw)
+            try writer.append(raw)
         }
+        try writer.commit()
+    }
+
+    /// A writer that stores block `key` of a file of `fileSize` bytes piece by piece, as it downloads.
+    ///
+    /// - Throws: ``BlockCacheError/wrongBlockLength(_:expected:actual:)`` if the file has no such block;
+    ///   ``CacheIOError`` if the temporary file can't be created.
+    public func writer(for key: BlockKey, fileSize: Int64) throws -> BlockWriter {
+        let length = blockLength(index: key.index, fileSize: fileSize)
+        guard length > 0 else { throw BlockCacheError.wrongBlockLength(key, expected: 0, actual: 0) }
+        return try BlockWriter(cache: self, key: key, length: length, path: incoming + "/" + UUID().uuidString)
+    }
+
+    /// Renames a complete temporary block file into place and indexes it (for ``BlockWriter/commit()``).
+    func install(_ temporary: String, as key: BlockKey, length: Int) throws {
         do {
             try lock.withLock {
                 let folder = versionFolder(of: key)
@@ -137,7 +151,7 @@ public final class BlockCache: @unchecked Sendable {
                 guard rename(temporary, path) == 0 else {
                     throw CacheIOError(path: path, operation: "rename block into", errno: errno)
                 }
-                usedBytes += Int64(expected - (lengths.updateValue(expected, forKey: key) ?? 0))
+                usedBytes += Int64(length - (lengths.updateValue(length, forKey: key) ?? 0))
                 recency.touch(key)
                 evictOverflow()
             }
@@ -215,18 +229,4 @@ public final class BlockCache: @unchecked Sendable {
     }
 
     private func path(of key: BlockKey) -> String { versionFolder(of: key) + "/" + String(key.index) }
-
-    /// No fsync: a block is only a copy of Box's data. After a crash, a block whose data never reached the disk
-    /// shows up short or empty on ext4 and XFS (sizes are committed after the data), and `read` discards it.
-    private static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CacheIOError(path: path, operation: "create", errno: errno) }
-        defer { close(fd) }
-        do {
-            try FileIO.write(fd, bytes, at: 0, path: path)
-        } catch {
-            unlink(path)
-            throw error
-        }
-    }
 }
