@@ -312,6 +312,19 @@ def test_client_credentials_as_a_user(emulator, work, secrets):
         m.unmount()
 
 
+def test_a_subfolder_as_the_root(emulator, work):
+    documents = emulator.find("0", "Documents")
+    expected = {entry["name"] for entry in emulator.list_folder(documents["id"])}
+    secret = secret_file(work / "client_secret", CLIENT_SECRET + "\n")
+    m = Mount(emulator, work / "sub-mnt", work / "sub-cache", config_extra=(
+        f"auth = ccg\nclient_id = {CLIENT_ID}\nclient_secret_file = {secret}\nuser_id = {ANN}\n"
+        f"root_folder_id = {documents['id']}\n"))
+    try:
+        assert expected and names(m.path) == expected
+    finally:
+        m.unmount()
+
+
 def test_jwt_service_account_and_as_user_switch_the_visible_tree(emulator, work, keys):
     status, _ = emulator.api("POST", "/folders", {"name": "bob-only", "parent": {"id": "0"}}, headers={"As-User": BOB})
     assert status == 201
