@@ -32,7 +32,21 @@ struct Uploader: Sendable {
                 localChanges.rekey(record.id, to: uploaded.id)
             }
         } else {
-            uploaded = try await uploadNewVersion(record, parent: parent, entry: entry, mtime: mtime)
+            localChanges.setCreating(record.name, in: parent, true)  // in case it must be uploaded anew
+            defer { localChanges.setCreating(record.name, in: parent, false) }
+            switch try await uploadNewVersion(record, parent: parent, entry: entry, mtime: mtime) {
+            case .newVersion(let item):
+                uploaded = item
+            case .recreated(let item):
+                uploaded = item
+                try localChanges.serialized {
+                    try store.rekey(record.id, to: item.id)
+                    localChanges.rekey(record.id, to: item.id)
+                }
+            case .conflictCopy(let copy):
+                try await keepBoth(copy, besides: record, parent: parent)
+                return
+            }
         }
         try await applyResult(uploaded, inode: inode)
         logger.info("uploaded \(record.name) (\(entry.size) bytes) as \(uploaded.id) version \(uploaded.fileVersionID ?? "?")")
@@ -54,26 +68,48 @@ struct Uploader: Sendable {
         }
     }
 
+    /// What became of new content for an existing Box file.
+    private enum VersionOutcome {
+        /// The file's next version, as intended.
+        case newVersion(BoxItem)
+        /// The file was deleted on Box meanwhile; the content is a new file of the same name (a new id).
+        case recreated(BoxItem)
+        /// The file changed on Box meanwhile; the content was saved beside it under a conflict name.
+        case conflictCopy(BoxItem)
+    }
+
     private func uploadNewVersion(_ record: ItemRecord, parent: ItemID, entry: UploadJournalEntry, mtime: Date)
-        async throws -> BoxItem
+        async throws -> VersionOutcome
     {
         let baseETag: String? = if case .newVersion(_, let etag) = entry.target { etag } else { nil }
         do {
-            return try await client.uploadVersion(
+            return .newVersion(try await client.uploadVersion(
                 of: record.id, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime, ifMatch: baseETag,
-                resuming: resumableProgress(of: entry), onProgress: progressRecorder(for: entry))
+                resuming: resumableProgress(of: entry), onProgress: progressRecorder(for: entry)))
         } catch BoxAPIError.preconditionFailed {
             // The file changed on Box after we opened it: keep both rather than overwrite someone's work.
             let name = ConflictName.make(for: record.name, at: Date())
             logger.warning("\(record.name) changed on Box while it was open here; saving our version as \(name)")
-            return try await client.upload(
-                name: name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+            return .conflictCopy(try await client.upload(
+                name: name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime))
         } catch BoxAPIError.notFound {
             // Deleted on Box while open here: the data we hold is the only copy, so it comes back as a new file.
             logger.warning("\(record.name) was deleted on Box while open here; uploading it again")
-            return try await client.upload(
-                name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime)
+            return .recreated(try await client.upload(
+                name: record.name, parent: parent, fileAt: entry.stagingPath, size: entry.size, contentModifiedAt: mtime))
         }
+    }
+
+    /// After a conflict the file shows Box's version again and our content appears as the conflict copy.
+    private func keepBoth(_ copy: BoxItem, besides record: ItemRecord, parent: ItemID) async throws {
+        let theirs = try? await client.file(record.id)
+        try localChanges.serialized {
+            try store.upsert(copy.record(fetchedAt: Date(), parentOverride: parent))
+            localChanges.remove(record.id)
+            if let theirs { try store.upsert(theirs.record(fetchedAt: Date()), keepingSubsecondTime: false) }
+            else { try store.remove(record.id) }  // gone as well: the copy is all there is
+        }
+        logger.info("uploaded \(copy.name) (\(copy.size) bytes) as \(copy.id), beside \(record.name)")
     }
 
     /// A chunked upload's progress as the journal kept it, so a retry or a restart sends only missing parts.
