@@ -38,7 +38,7 @@ extension BoxClient {
                 logger.trace("box request", metadata: ["method": "\(request.method)", "url": "\(request.url)"])
                 let response = try await http.execute(
                     prepare(request, token: token), deadline: .now() + .nanoseconds(Self.nanoseconds(request.timeout)),
-                    logger: logger)
+                    logger: transportLogger)
                 let status = Int(response.status.code)
                 if request.accepted.contains(status) {
                     return try await handle(response)
@@ -175,5 +175,15 @@ extension RetryPolicy.Failure {
         case .transport: return true
         case .status(let status, _, _): return status >= 500
         }
+    }
+}
+
+extension BoxClient {
+    /// The logger handed to AsyncHTTPClient: it logs connection scheduling for every request at debug, which
+    /// would drown a debug log; boxfs logs each request itself at trace.
+    var transportLogger: Logger {
+        var quieter = logger
+        quieter.logLevel = max(logger.logLevel, .info)
+        return quieter
     }
 }
