@@ -206,6 +206,29 @@ def test_status_shows_upload_progress_and_unmount_waits_for_it(emulator, tmp_pat
         m.unmount()
 
 
+def test_status_turns_offline_when_box_stops_answering_and_back(emulator, tmp_path):
+    import json
+    from conftest import Mount
+    from helpers import wait_for
+    m = Mount(emulator, tmp_path / "mnt", tmp_path / "cache", config_extra="operation_timeout = 3s\n")
+
+    def connection():
+        return json.loads(boxfs("status", m.path, "--json").stdout)["connection"]
+    try:
+        assert connection() == "online"
+        emulator.set_faults(pdrop=1.0)
+        # Every connection is dropped: listing an uncached folder fails, and so do the events long-polls.
+        assert run("ls", m.path / "Photos", check=False).returncode != 0
+        wait_for(lambda: connection() == "offline", timeout=30, what="status offline")
+        assert "offline" in boxfs("status", m.path).stdout.splitlines()[0]
+        emulator.set_faults(pdrop=0.0)
+        wait_for(lambda: run("ls", m.path / "Documents", check=False).returncode == 0 and connection() == "online",
+                 timeout=30, what="status online again")
+    finally:
+        emulator.set_faults(pdrop=0.0)
+        m.unmount()
+
+
 # -- configuration -----------------------------------------------------------------------------------------
 
 def test_example_config_parses_and_mistakes_name_line_and_key(tmp_path):
