@@ -11,6 +11,7 @@ BOXFS_APT_PACKAGES=(
   pkg-config libfuse3-dev fuse3 libssl-dev libsqlite3-dev   # build + mount
   openssl sqlite3 attr rsync curl iproute2 psmisc vim tar   # tests drive the mount with ordinary tools
   rclone stunnel4 fio                                       # rclone side by side (TLS in a netns), scripts/bench
+  systemd                                                   # systemd-analyze verify of scripts/systemd's units
 )
 
 ensure_swift() {
