@@ -73,18 +73,18 @@ final class FileHandle: @unchecked Sendable {
     }
 
     func read(offset: Int64, length: Int) async throws -> [UInt8] {
-        let (current, windowCopy) = lock.withLock {
+        // The window moves before the read waits: the kernel's parallel reads of one handle each see the
+        // ones issued before them, so the window grows instead of being overwritten by stale copies.
+        let (current, prefetch) = lock.withLock { () -> (Source, Range<Int64>) in
             hasRead = true
-            return (source, window)
+            guard case .remote(let reader) = source else { return (source, 0..<0) }
+            return (source, reader.prefetchRange(offset: offset, length: length, window: &window))
         }
         switch current {
         case .staged(let content):
             return try content.read(offset: offset, length: length)
         case .remote(let reader):
-            var updated = windowCopy
-            let bytes = try await reader.read(offset: offset, length: length, window: &updated)
-            lock.withLock { window = updated }
-            return bytes
+            return try await reader.read(offset: offset, length: length, prefetching: prefetch)
         }
     }
 }

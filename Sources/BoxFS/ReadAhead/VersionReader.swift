@@ -9,10 +9,16 @@ struct VersionReader: Sendable {
     let size: Int64
     let fetcher: BlockFetcher
 
-    func read(offset: Int64, length: Int, window: inout ReadAheadWindow) async throws -> [UInt8] {
+    /// Records a read in the handle's window and returns the range to prefetch with it. Synchronous, so the
+    /// handle can move its window under its lock before the read waits.
+    func prefetchRange(offset: Int64, length: Int, window: inout ReadAheadWindow) -> Range<Int64> {
+        guard offset < size, length > 0 else { return 0..<0 }
+        return window.record(offset: offset, length: min(Int64(length), size - offset), fileSize: size)
+    }
+
+    func read(offset: Int64, length: Int, prefetching prefetch: Range<Int64>) async throws -> [UInt8] {
         guard offset < size, length > 0 else { return [] }
         let end = min(offset + Int64(length), size)
-        let prefetch = window.record(offset: offset, length: end - offset, fileSize: size)
         let blockSize = Int64(fetcher.blockSize)
         let first = Int(offset / blockSize), last = Int((end - 1) / blockSize)
         await fetcher.prefetch(item: item, version: version, range: prefetch, fileSize: size)
