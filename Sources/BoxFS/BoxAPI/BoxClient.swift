@@ -38,6 +38,8 @@ public final class BoxClient: Sendable {
         // bearer token, and the client wants to cache that URL.
         var http = HTTPClient.Configuration(redirectConfiguration: .disallow)
         http.timeout = .init(connect: .seconds(10))
+        // Read-ahead runs up to 16 block downloads in parallel to the one download host (AHC's default is 8).
+        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
         http.proxy = configuration.proxy
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         limiter = RateLimiter(
