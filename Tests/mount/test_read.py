@@ -241,9 +241,12 @@ def test_concurrent_readers_share_one_fetch_per_block(emulator, mount):
     assert emulator.calls("GET /2.0/files/{id}/content") == 1, emulator.stats()
 
 
-def cached_block_bytes(cache_dir) -> int:
+def cached_block_bytes(cache_dir, downloading=False) -> int:
+    """Bytes of the cached blocks; with `downloading`, also of the blocks still arriving (blocks/incoming)."""
     total = 0
     for folder, _, files in os.walk(os.path.join(cache_dir, "blocks")):
+        if os.path.basename(folder) == "incoming" and not downloading:
+            continue
         for name in files:
             try:
                 total += os.path.getsize(os.path.join(folder, name))
@@ -257,14 +260,15 @@ def test_cache_size_cap_holds_and_reads_survive_eviction(emulator, tmp_path):
     data = random_bytes(20 * block + 99, seed=12)
     emulator.upload("0", "bigger-than-cache.bin", data)
     mount = Mount(emulator, tmp_path / "mnt", tmp_path / "cache",
-                  config_extra=f"cache_size = {cap}\nblock_size = {block}\nread_ahead_max = 4M\n")
+                  config_extra=f"cache_size = {cap}\nblock_size = {block}\nread_ahead_max = 4M\nread_ahead_memory = 4M\n")
     try:
         path = mount.path / "bigger-than-cache.bin"
-        peak, done = [0], threading.Event()
+        peak, peak_with_downloads, done = [0], [0], threading.Event()
 
         def watch():
             while not done.is_set():
                 peak[0] = max(peak[0], cached_block_bytes(mount.cache_dir))
+                peak_with_downloads[0] = max(peak_with_downloads[0], cached_block_bytes(mount.cache_dir, True))
                 time.sleep(0.01)
 
         watcher = threading.Thread(target=watch)
@@ -279,6 +283,8 @@ def test_cache_size_cap_holds_and_reads_survive_eviction(emulator, tmp_path):
         # Blocks being read are pinned and may overshoot the cap by the few in flight, never by the file.
         assert 0 < cached_block_bytes(mount.cache_dir) <= cap
         assert peak[0] <= cap + 4 * block, peak[0]
+        # Downloads in flight are bounded by the read-ahead budget (4M here) plus the blocks readers wait for.
+        assert peak_with_downloads[0] <= cap + 12 * block, peak_with_downloads[0]
         drop_page_cache()
         with open(path, "rb") as f:
             for offset in (0, 7 * block - 5, 19 * block + 50):
