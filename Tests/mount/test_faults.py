@@ -400,9 +400,7 @@ def run_row(name: str, workdir: Path, scale: Scale = SHORT) -> RowResult:
 
 
 # A known boxfs bug, reproduced by this row: strict, so the row turns red as soon as the fix lands.
-KNOWN_BUGS = {
-    "cache disk full": "a full cache disk answers EIO, not ENOSPC, and wedges unlink (/work/notes/faults-disk-full.md)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def row_param(name: str):

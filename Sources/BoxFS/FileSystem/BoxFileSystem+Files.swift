@@ -68,6 +68,12 @@ extension BoxFileSystem {
             }
             guard let content = file.writableContent else { throw FileSystemError.badHandle }
             try await checkRoom(for: content, end: Int64(offset) + Int64(data.count))
+            do {
+                try staging.checkRoom(forWriting: data.count)
+            } catch let full as CacheIOError {
+                // Cached blocks can go (Box has their data); staged data can't.
+                do { try blockCache.makeRoom(for: data.count) } catch { throw FileSystemError.cacheFull(full.path) }
+            }
             try content.write(data, at: Int64(offset))
             return data.count
         }

@@ -87,6 +87,7 @@ extension BoxFileSystem {
         }
         localChanges.remove(record.id)
         try catalog.store.remove(record.id)
+        blockCache.removeBlocks(of: record.id)
         await uploads.discard(inode)
     }
 }

@@ -48,6 +48,9 @@ enum ErrnoMapping {
         case .fileTooLarge(let limit):
             logger.warning("\(operation): refusing to grow a file past \(limit) bytes, the largest upload this Box account allows")
             return .fileTooLarge
+        case .cacheFull(let path):
+            logger.warning("\(operation): the cache directory's filesystem is full (\(path)); free space there or set a larger cache_dir")
+            return .noSpace
         case .noSpace:
             logger.warning("\(operation): refusing a write: the Box account has no space left for it")
             return .noSpace

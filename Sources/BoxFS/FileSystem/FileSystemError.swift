@@ -22,6 +22,8 @@ enum FileSystemError: Error, Sendable, Equatable {
     case localIO(String)
     /// A file would grow past the largest upload the account allows (bytes).
     case fileTooLarge(limit: Int64)
+    /// The cache directory's filesystem has no room left for staged data (its path).
+    case cacheFull(String)
     /// A file would grow past the space left in the account.
     case noSpace
     /// Box didn't answer within the operation timeout.

@@ -66,6 +66,12 @@ final class StagedContent: @unchecked Sendable {
     }
 
     private func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw FileSystemError.localIO("\(file.path): \(error)") }
+        do {
+            return try body()
+        } catch let error as CacheIOError where error.errno == ENOSPC || error.errno == EDQUOT {
+            throw FileSystemError.cacheFull(error.path)
+        } catch {
+            throw FileSystemError.localIO("\(file.path): \(error)")
+        }
     }
 }

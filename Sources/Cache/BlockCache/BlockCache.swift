@@ -138,6 +138,7 @@ public final class BlockCache: @unchecked Sendable {
     public func writer(for key: BlockKey, fileSize: Int64) throws -> BlockWriter {
         let length = blockLength(index: key.index, fileSize: fileSize)
         guard length > 0 else { throw BlockCacheError.wrongBlockLength(key, expected: 0, actual: 0) }
+        try makeRoom(for: length)
         return try BlockWriter(cache: self, key: key, length: length, path: incoming + "/" + UUID().uuidString)
     }
 
@@ -197,6 +198,22 @@ public final class BlockCache: @unchecked Sendable {
     /// Forgets a block whose file is missing or damaged. Takes the lock.
     private func discard(_ key: BlockKey) {
         lock.withLock { removeBlocks { $0 == key } }
+    }
+
+    /// Evicts least recently used blocks while `length` more bytes would eat into the filesystem's reserve for
+    /// metadata (see ``FilesystemSpace``): the cap is not the only limit when the disk is shared or small.
+    /// Staged writes call this too: data not yet on Box matters more than cached copies of data that is.
+    ///
+    /// - Throws: `ENOSPC` (``CacheIOError``) if even evicting every unpinned block can't make room.
+    public func makeRoom(for length: Int) throws {
+        try lock.withLock {
+            while let space = FilesystemSpace(of: root), !space.fits(length) {
+                guard let victim = recency.leastRecent(where: { pins[$0] == nil }) else {
+                    throw CacheIOError(path: root, operation: "cache a block in", errno: ENOSPC)
+                }
+                remove(victim)
+            }
+        }
     }
 
     private func evictOverflow() {
