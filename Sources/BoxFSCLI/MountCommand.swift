@@ -87,6 +87,7 @@ enum CLIError: Error, CustomStringConvertible {
     case mountFailed(String)
     /// The background child's own report, already phrased.
     case backgroundFailed(String)
+    case notMounted(String)
 
     var description: String {
         switch self {
@@ -94,6 +95,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .mountOptions(let error): "\(error)"
         case .mountFailed(let message): "mount failed: \(message)"
         case .backgroundFailed(let report): report
+        case .notMounted(let path): "\(path) is not mounted"
         }
     }
 }

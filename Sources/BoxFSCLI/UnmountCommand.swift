@@ -21,7 +21,7 @@ struct UnmountCommand: ParsableCommand {
 
     func run() throws {
         let path = URL(fileURLWithPath: mountpoint).standardizedFileURL.path
-        guard MountTable.count(of: path) > 0 else { throw ValidationError("\(path) is not mounted") }
+        guard MountTable.count(of: path) > 0 else { throw CLIError.notMounted(path) }
         let daemon = StatusFile.read(mountpoint: path)
         if !force, daemon != nil { waitForUploads(path) }
 

@@ -201,6 +201,8 @@ def test_status_shows_upload_progress_and_unmount_waits_for_it(emulator, tmp_pat
         emulator.set_faults(latency_ms=0)
         wait_uploaded(emulator, "0", "progress.bin", data, timeout=1)
         assert boxfs("status", m.path).stdout.strip() == f"{m.path}: not mounted"
+        again = boxfs("unmount", m.path)
+        assert again.returncode != 0 and error_lines(again) == [f"Error: {m.path} is not mounted"], again.stderr
     finally:
         emulator.set_faults(latency_ms=0)
         m.unmount()
