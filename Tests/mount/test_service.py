@@ -422,6 +422,8 @@ def test_prometheus_endpoint(emulator, tmp_path):
             return text if counted and (value(text, 'boxfs_api_requests_total{endpoint="upload"}') or 0) >= 1 else None
         text = wait_for(upload_counted, timeout=10, what="the upload in the metrics")
         assert value(text, 'boxfs_api_requests_total{endpoint="user"}') == 1, text  # the account check
+        assert value(text, 'boxfs_api_responses_total{endpoint="user",status="200"}') == 1, text
+        assert value(text, 'boxfs_api_responses_total{endpoint="upload",status="201"}') >= 1, text
         assert value(text, "boxfs_uploaded_bytes_total") >= len(data)
         assert value(text, "boxfs_uploads_pending") == 0
         assert value(text, "boxfs_online") == 1

@@ -40,6 +40,7 @@ extension BoxClient {
                     prepare(request, token: token), deadline: .now() + .nanoseconds(Self.nanoseconds(request.timeout)),
                     logger: transportLogger)
                 let status = Int(response.status.code)
+                recorder.record { $0.responses[ResponseKey(kind: request.kind, status: status), default: 0] += 1 }
                 if request.accepted.contains(status) {
                     return try await handle(response)
                 }

@@ -10,6 +10,8 @@ public struct ClientStats: Sendable, Hashable {
     public var serverErrors = 0
     /// Attempts that got no HTTP answer (refused, dropped, timed out).
     public var transportErrors = 0
+    /// HTTP answers received, by endpoint kind and status code (every attempt, retried ones included).
+    public var responses: [ResponseKey: Int] = [:]
     /// Content bytes received from download URLs.
     public var bytesDownloaded: Int64 = 0
     /// File content bytes sent in uploads (multipart file parts and chunked parts).
@@ -19,6 +21,12 @@ public struct ClientStats: Sendable, Hashable {
     public var totalCalls: Int { calls.values.reduce(0, +) }
 
     public init() {}
+}
+
+/// An endpoint kind and the HTTP status it answered with, for ``ClientStats/responses``.
+public struct ResponseKey: Sendable, Hashable {
+    public var kind: EndpointKind
+    public var status: Int
 }
 
 /// The kind of endpoint a request went to, for ``ClientStats``.

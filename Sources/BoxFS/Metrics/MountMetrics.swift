@@ -50,6 +50,7 @@ final class MountMetrics: Sendable {
     }
 
     private static let requests = name("api_requests", "total", "Requests sent to Box by endpoint, every attempt counted.")
+    private static let responses = name("api_responses", "total", "HTTP answers from Box by endpoint and status.")
 
     /// Brings every metric up to date with one status snapshot and the client's counters.
     func record(_ status: MountStatus, stats: ClientStats) {
@@ -61,6 +62,14 @@ final class MountMetrics: Sendable {
             let grown = stats.calls[kind, default: 0] - before.calls[kind, default: 0]
             if grown > 0 {
                 registry.makeCounter(descriptor: Self.requests, labels: [("endpoint", kind.rawValue)]).increment(by: Int64(grown))
+            }
+        }
+        for (key, count) in stats.responses {
+            let grown = count - before.responses[key, default: 0]
+            if grown > 0 {
+                registry.makeCounter(
+                    descriptor: Self.responses, labels: [("endpoint", key.kind.rawValue), ("status", String(key.status))]
+                ).increment(by: Int64(grown))
             }
         }
         retries.increment(by: Int64(stats.retries - before.retries))
