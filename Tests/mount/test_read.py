@@ -339,3 +339,9 @@ def test_unchanged_file_is_reread_from_the_kernel_page_cache(emulator, mount):
     changed = random_bytes(len(data), seed=15)
     emulator.upload("0", "kept.bin", changed, file_id=entry["id"])
     wait_for(lambda: sha1(path.read_bytes()) == sha1(changed), what="the new version through the mount")
+
+
+def test_kernel_read_ahead_is_raised_so_reads_arrive_in_large_pieces(mount):
+    st = os.stat(mount.path)
+    with open(f"/sys/class/bdi/{os.major(st.st_dev)}:{os.minor(st.st_dev)}/read_ahead_kb") as f:
+        assert int(f.read()) == 4096
