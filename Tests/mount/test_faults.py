@@ -285,11 +285,15 @@ def row_emulator_restart(r):
     standard_row(r, {"bandwidth_bps": 8 * MB}, during=restart_midway)
 
 
-DISK_FULL_CACHE = 12 * MB  # room for the metadata, the small files and some blocks; not for large.bin
+def disk_full_cache_size(scale: Scale) -> int:
+    """Room for the metadata, the small files (twice: cp and rsync) and some blocks; not for large.bin."""
+    size = max(12 * MB, 2 * scale.small_files * (scale.small_size + scale.small_files * 4099) + 8 * MB)
+    assert size < scale.large_size, "the disk-full row needs a large file that cannot fit in the cache"
+    return size
 
 
 def row_disk_full(r):
-    """The cache dir is a 12 MB tmpfs and large.bin does not fit in it. The small files copy in; copying
+    """The cache dir is a small tmpfs (12 MB in the short form) and large.bin does not fit in it. The small files copy in; copying
     large.bin fails with ENOSPC (and only that); reads keep working on the full disk; deleting the failed file
     gives the space back, after which writing works again. Nothing is corrupted: what the mount or Box shows of
     large.bin, if anything, is a prefix of it."""
@@ -307,7 +311,8 @@ def row_disk_full(r):
     big = r.sources["large.bin"]
     copy = run("cp", r.src / "large.bin", m / "cp" / "large.bin", check=False)
     if copy.returncode == 0:
-        r.result.errors.append(f"cp of a {len(big)}-byte file into a {DISK_FULL_CACHE}-byte cache succeeded")
+        r.result.errors.append(f"cp of a {len(big)}-byte file into a {disk_full_cache_size(r.scale)}-byte cache "
+                               "succeeded")
     else:
         lines = [line for line in copy.stderr.splitlines() if line.strip()]
         if all("No space left on device" in line for line in lines):
@@ -376,7 +381,7 @@ def run_row(name: str, workdir: Path, scale: Scale = SHORT) -> RowResult:
     if options.get("tmpfs"):
         cache_dir = workdir / "cache"
         cache_dir.mkdir()
-        cache_size = DISK_FULL_CACHE
+        cache_size = disk_full_cache_size(scale)
         subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={cache_size}", "tmpfs", str(cache_dir)], check=True)
     start = time.time()
     r = None
@@ -399,17 +404,7 @@ def run_row(name: str, workdir: Path, scale: Scale = SHORT) -> RowResult:
     return r.result
 
 
-# A known boxfs bug, reproduced by this row: strict, so the row turns red as soon as the fix lands.
-KNOWN_BUGS: dict[str, str] = {}
-
-
-def row_param(name: str):
-    if name not in KNOWN_BUGS:
-        return name
-    return pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BUGS[name], raises=AssertionError, strict=True))
-
-
-@pytest.mark.parametrize("row", [row_param(name) for name in ROWS])
+@pytest.mark.parametrize("row", list(ROWS))
 def test_fault_row(row, tmp_path):
     result = run_row(row, tmp_path)
     where = f"(boxfs log: {result.log_path})"
