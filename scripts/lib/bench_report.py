@@ -181,10 +181,12 @@ def targets(bench, read):
         if cold and lim_r:
             v = ratio(mbps(cold), mbps(lim_r))
             rows.append(["bench-read cold ≥ 0.9 of direct parallel ranges", v, yes(v >= 0.9)])
-        warm, files = by(rr, "boxfs", "warm (after remount: block cache)"), by(rr, "cache files", "warm (after remount: block cache)")
-        if warm and files:
-            v = ratio(mbps(warm), mbps(files))
-            rows.append(["bench-read warm ≥ 0.8 of reading the cache files", v, yes(v >= 0.8)])
+        for step, how in (("warm (after remount: block cache)", "in the page cache"),
+                          ("warm (block cache, page cache dropped)", "from disk")):
+            warm, files = by(rr, "boxfs", step), by(rr, "cache files", step)
+            if warm and files:
+                v = ratio(mbps(warm), mbps(files))
+                rows.append([f"bench-read warm ≥ 0.8 of reading the cache files ({how})", v, yes(v >= 0.8)])
         big = next((r for r in rr if r["step"].endswith("sha1sum")), None)
         if big:
             rows.append([f"bench-read peak RSS < 150 MB reading {read['big_size'] >> 20} MiB", big["peak_rss_mb"],
