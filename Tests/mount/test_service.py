@@ -201,6 +201,9 @@ def test_status_shows_upload_progress_and_unmount_waits_for_it(emulator, tmp_pat
         emulator.set_faults(latency_ms=0)
         wait_uploaded(emulator, "0", "progress.bin", data, timeout=1)
         assert boxfs("status", m.path).stdout.strip() == f"{m.path}: not mounted"
+        # The daemon took its status file and the runtime link to it along when it exited.
+        link = Path("/run/boxfs") / (str(m.path).strip("/").replace("/", "-") + ".status")
+        assert not os.path.lexists(link) and not (m.cache_dir / "status.json").exists()
         again = boxfs("unmount", m.path)
         assert again.returncode != 0 and error_lines(again) == [f"Error: {m.path} is not mounted"], again.stderr
     finally:

@@ -65,9 +65,8 @@ public struct BoxFSMount {
         let publisher = StatusPublisher(
             mountpoint: mountpoint, cacheDirectory: cacheDirectory, apiURL: configuration.apiURL, client: client,
             store: store, blocks: blocks, metrics: metrics, logger: logger)
-        let status = Task { await publisher.run() }
         // Published until the very end, so `boxfs status` shows the uploads drained after unmounting.
-        defer { status.cancel() }
+        let status = Task { await publisher.run() }
         let metricsServer = await startMetricsServer(metrics)
         if let metrics { await fileSystem.uploads.onUploaded { metrics.recordUpload(after: $0) } }
         do {
@@ -94,6 +93,8 @@ public struct BoxFSMount {
         } catch {
             events?.cancel()
             await metricsServer?.stop()
+            status.cancel()
+            await status.value
             try? await client.shutdown()
             try? await tokenHTTP.shutdown()
             throw error
@@ -106,6 +107,8 @@ public struct BoxFSMount {
             }
         }
         await metricsServer?.stop()
+        status.cancel()
+        await status.value
         try? await client.shutdown()
         try? await tokenHTTP.shutdown()
     }
