@@ -8,8 +8,9 @@ struct UnmountCommand: ParsableCommand {
         abstract: "Wait for pending uploads, then unmount.",
         discussion: """
         Without --force, boxfs unmount waits (showing progress) until every upload written through the mount is \
-        on Box, unmounts, and waits for the daemon to exit. With --force it unmounts at once: uploads still \
-        pending stay journaled in the cache directory and resume at the next mount.
+        on Box, unmounts, and waits for the daemon to exit. With --force it unmounts at once and returns: the \
+        daemon goes on uploading for up to unmount_upload_wait, and what is left then stays journaled in the \
+        cache directory and resumes at the next mount.
         """
     )
 
