@@ -57,6 +57,22 @@ final class EmulatorTrafficTests: XCTestCase {
         XCTAssertEqual(faults.json["p5xx"] as? Double, 0.5)
     }
 
+    func testChangingOtherFaultsKeepsTheRandomSequenceGoing() async throws {
+        try await emulator.setFaults(#"{"p5xx":0.5,"seed":7}"#)
+        var reference: [Int] = []
+        for _ in 0..<20 { reference.append(try await emulator.call(.GET, "/2.0/users/me").status) }
+        XCTAssertNotEqual(reference[..<10], reference[10...], "a restarted sequence must be told from a continued one")
+
+        // The same seed again, with a latency toggle after every ten calls: the draws must continue, not restart.
+        try await emulator.setFaults(#"{"seed":7}"#)
+        var toggled: [Int] = []
+        for round in 0..<2 {
+            for _ in 0..<10 { toggled.append(try await emulator.call(.GET, "/2.0/users/me").status) }
+            try await emulator.setFaults(round == 0 ? #"{"latency_ms":1}"# : #"{"latency_ms":0}"#)
+        }
+        XCTAssertEqual(toggled, reference)
+    }
+
     func testDroppedConnectionsFailTheRequest() async throws {
         try await emulator.setFaults(#"{"pdrop":1}"#)
         for _ in 0..<4 {

@@ -29,11 +29,12 @@ final class FaultInjector: @unchecked Sendable {
 
     var current: FaultSettings { lock.withLock { settings } }
 
-    /// Replaces the settings and restarts the random sequence from their seed.
-    func replace(with newSettings: FaultSettings) {
+    /// Replaces the settings; with `reseed`, also restarts the random sequence from their seed. A change that
+    /// doesn't name a seed (latency toggled during a run, say) must not replay the draws made so far.
+    func replace(with newSettings: FaultSettings, reseed: Bool = true) {
         lock.withLock {
             settings = newSettings
-            random = SeededRandom(seed: newSettings.seed)
+            if reseed { random = SeededRandom(seed: newSettings.seed) }
         }
     }
 

@@ -13,7 +13,8 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var p5xx: Double = 0
     /// Probability of dropping the connection: without an answer, or halfway through a response body.
     public var pdrop: Double = 0
-    /// Seed of the random draws, so a run with faults is repeatable.
+    /// Seed of the random draws, so a run with faults is repeatable. A PUT that names it restarts the sequence;
+    /// one that doesn't (a latency toggle, say) leaves the draws going.
     public var seed: UInt64 = 1
     /// Enforce Box's per-user limits (`rateLimitCallsPerMinute` API calls, `rateLimitUploadsPerMinute` upload requests).
     public var rateLimits: Bool = false
@@ -55,6 +56,12 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         commit202Count = try c.decodeIfPresent(Int.self, forKey: .commit202Count) ?? defaults.commit202Count
         download202Count = try c.decodeIfPresent(Int.self, forKey: .download202Count) ?? defaults.download202Count
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? defaults.retryAfterSeconds
+    }
+
+    /// Whether a `PUT /_emulator/faults` body sets the seed (only then does the random sequence restart).
+    static func patchNamesSeed(_ patch: Data) -> Bool {
+        let object = try? JSONSerialization.jsonObject(with: patch) as? [String: Any]
+        return object?[CodingKeys.seed.stringValue] != nil
     }
 
     /// These settings with the keys present in `patch` (a JSON object of the same keys) replaced.

@@ -32,7 +32,7 @@ struct AdminRoutes {
             } catch {
                 throw BoxError.badRequest("faults: \(error)")
             }
-            services.faults.replace(with: updated)
+            services.faults.replace(with: updated, reseed: FaultSettings.patchNamesSeed(patch))
             return try Self.faultsResponse(updated)
         }
         router.get("/_emulator/conformance") { _, _ in
