@@ -97,9 +97,11 @@ class Fsx:
     def fail(self, what: str):
         self.write_log()
         tail = "\n  ".join(self.oplog[-25:])
+        changed = {op: self.weights.get(op, 0) for op in self.WEIGHTS if self.weights.get(op, 0) != self.WEIGHTS[op]}
+        weights = " --weights " + ",".join(f"{op}={w}" for op, w in changed.items()) if changed else ""
         raise FsxFailure(
             f"fsx seed {self.seed} failed at step {self.step}: {what}\n"
-            f"  repro: scripts/fsx --seed {self.seed} --ops {self.step}\n"
+            f"  repro: scripts/fsx --seed {self.seed} --ops {self.step}{weights}\n"
             f"  op log ({self.log_path or 'not written'}), last steps:\n  {tail}\n"
             f"  boxfs log: {self.mount.log_path}")
 
