@@ -9,7 +9,6 @@ and nothing else). `scripts/faults` runs the same rows at a larger scale and pri
 import errno
 import os
 import re
-import shutil
 import socket
 import subprocess
 import threading
@@ -293,10 +292,10 @@ def disk_full_cache_size(scale: Scale) -> int:
 
 
 def row_disk_full(r):
-    """The cache dir is a small tmpfs (12 MB in the short form) and large.bin does not fit in it. The small files copy in; copying
-    large.bin fails with ENOSPC (and only that); reads keep working on the full disk; deleting the failed file
-    gives the space back, after which writing works again. Nothing is corrupted: what the mount or Box shows of
-    large.bin, if anything, is a prefix of it."""
+    """The cache dir is a small tmpfs (12 MB in the short form) and large.bin does not fit in it. The small
+    files copy in; copying large.bin fails with ENOSPC (and only that); reads keep working on the full disk;
+    deleting the failed file gives the space back, after which writing works again. Nothing is corrupted: what
+    the mount or Box shows of large.bin, if anything, is a prefix of it."""
     m = r.mount.path
     small = {rel: data for rel, data in r.sources.items() if rel.startswith("small")}
     small_src = r.workdir / "src-small"
@@ -363,7 +362,8 @@ ROWS = {
     "500 ms latency spikes": (row_latency, {}),
     "2 s token lifetime": (row_token_ttl, {
         "emulator_args": ["--token-ttl", "2", "--app-client-id", CLIENT_ID, "--app-client-secret", CLIENT_SECRET],
-        "config_extra": f"auth = ccg\nclient_id = {CLIENT_ID}\nclient_secret = {CLIENT_SECRET}\nuser_id = {DEFAULT_USER}\n",
+        "config_extra": (f"auth = ccg\nclient_id = {CLIENT_ID}\nclient_secret = {CLIENT_SECRET}\n"
+                         f"user_id = {DEFAULT_USER}\n"),
     }),
     "emulator restarted mid-run": (row_emulator_restart, {}),
     "cache disk full": (row_disk_full, {"tmpfs": True}),
