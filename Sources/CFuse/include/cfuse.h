@@ -5,6 +5,7 @@
    to a table of handlers supplied by Swift, which replies later (from any thread) with fuse_reply_*. */
 
 #include "../../CLibFuse/shim.h"
+#include <malloc.h> /* mallopt: the session keeps read-reply buffers in the heap (see FUSESession) */
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
