@@ -195,8 +195,16 @@ class Mount:
     def unmount(self):
         if self.proc is None:
             return
-        if self.is_mounted():
-            subprocess.run(["fusermount3", "-u", str(self.path)], check=False)
+        # A mount still busy for a moment (a tool's last close in flight) refuses -u; try again briefly.
+        refusals = []
+        for _ in range(20):
+            if not self.is_mounted():
+                break
+            done = subprocess.run(["fusermount3", "-u", str(self.path)], capture_output=True, text=True)
+            if done.returncode == 0:
+                break
+            refusals.append(done.stderr.strip())
+            time.sleep(0.25)
         try:
             code = self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -204,7 +212,7 @@ class Mount:
             code = self.proc.wait()
             if self.is_mounted():
                 subprocess.run(["fusermount3", "-u", "-z", str(self.path)], check=False)
-            raise AssertionError("boxfs did not exit within 60 s of unmount")
+            raise AssertionError(f"boxfs did not exit within 60 s of unmount (fusermount3: {refusals[-3:]})")
         finally:
             self.proc = None
             self.log.close()

@@ -121,6 +121,7 @@ def test_box_going_away(tmp_path):
     m = Mount(emu, tmp_path / "mnt", tmp_path / "cache", config_extra="request_timeout = 3s\noperation_timeout = 5s\n")
     try:
         assert sha1((m.path / "cached.bin").read_bytes()) == sha1(data)
+        assert "never-read.bin" in os.listdir(m.path)  # listed once while Box was there
         emu.stop()
         # Cached metadata and blocks keep serving.
         with open("/proc/sys/vm/drop_caches", "w") as f:

@@ -55,18 +55,20 @@ struct EventApplier: Sendable {
         if let cached, let parent = cached.parentID, cached.name != source.name || cached.parentID != source.parentID {
             try notifyName(cached.name, in: parent)
         }
+        if source.kind == .file, let cached, cached.fileVersionID != source.fileVersionID {
+            // A new version: the kernel drops its pages and size *before* an open can find the new record, so
+            // no read is answered from the new version while the kernel still sizes the file by the old one
+            // (it would pad the short answer with zeros). Cached blocks of the old version can go: open readers
+            // re-fetch the old version by id if they need more.
+            notifier.contentChanged(try store.inode(for: source.id))
+            if let version = source.fileVersionID { blocks.removeBlocks(of: source.id, except: version) }
+        }
         if parentKnown {
             try store.upsert(source.record(fetchedAt: Date()))
             if let parent = source.parentID { try notifyName(source.name, in: parent) }
         } else {
             // Moved to a folder we never looked at: it left our view.
             try store.remove(source.id)
-        }
-        if source.kind == .file, let cached, cached.fileVersionID != source.fileVersionID {
-            // A new version: cached blocks of the old one can go (open readers re-fetch the old version by id
-            // if they need more), and the kernel must drop its pages.
-            if let version = source.fileVersionID { blocks.removeBlocks(of: source.id, except: version) }
-            notifier.contentChanged(try store.inode(for: source.id))
         }
         logger.debug("event \(event.type): \(source.name) (\(source.id))")
     }

@@ -46,13 +46,9 @@ extension BoxFileSystem {
 
     func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8] {
         try await run("read \(inode)") { [self] in
-            let file = try files.get(handle)
-            if let pinned = file.unreadRemoteVersion, let current = try? catalog.store.item(try catalog.id(of: inode)),
-               current.versionKey != pinned, localChanges.record(for: current.id) == nil {
-                file.replaceUnread(with: .remote(VersionReader(
-                    item: current.id, version: current.versionKey, size: current.size, fetcher: fetcher)))
-            }
-            return try await file.read(offset: Int64(offset), length: size)
+            // A handle reads the version it was opened with, whose size the kernel was given: switching it to a
+            // newer version mid-flight would hand the kernel a short read it pads with zeros.
+            return try await files.get(handle).read(offset: Int64(offset), length: size)
         }
     }
 

@@ -18,7 +18,6 @@ final class FileHandle: @unchecked Sendable {
     private let lock = NSLock()
     private var source: Source
     private var window: ReadAheadWindow
-    private var hasRead = false
 
     init(inode: Inode, writable: Bool, source: Source, window: ReadAheadWindow) {
         self.inode = inode
@@ -58,25 +57,10 @@ final class FileHandle: @unchecked Sendable {
         }
     }
 
-    /// The version a reader that hasn't read anything yet is pinned to, so the filesystem can move it to a
-    /// newer version that arrived between open and the first read (nothing seen yet, so nothing to keep
-    /// consistent with; the kernel already sizes the file by the new version).
-    var unreadRemoteVersion: String? {
-        lock.withLock {
-            guard !hasRead, case .remote(let reader) = source else { return nil }
-            return reader.version
-        }
-    }
-
-    func replaceUnread(with newSource: Source) {
-        lock.withLock { if !hasRead { source = newSource } }
-    }
-
     func read(offset: Int64, length: Int) async throws -> [UInt8] {
         // The window moves before the read waits: the kernel's parallel reads of one handle each see the
         // ones issued before them, so the window grows instead of being overwritten by stale copies.
         let (current, prefetch) = lock.withLock { () -> (Source, Range<Int64>) in
-            hasRead = true
             guard case .remote(let reader) = source else { return (source, 0..<0) }
             return (source, reader.prefetchRange(offset: offset, length: length, window: &window))
         }
