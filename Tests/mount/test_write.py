@@ -353,3 +353,15 @@ def test_copying_a_thousand_files_and_a_large_one_keeps_content_and_times(emulat
     mount.remount(clear_cache=True)
     run("diff", "-r", src, mount.path / "tree")
     assert int(os.stat(mount.path / "tree" / "d3" / "f0003.txt").st_mtime) == 1_500_000_003
+
+
+def test_a_failed_operation_logs_one_line_with_the_path_and_box_error(emulator, mount):
+    os.mkdir(mount.path / "logs")
+    (mount.path / "logs" / "a.txt").write_bytes(b"x")
+    emulator.set_faults(p5xx=1.0)
+    try:
+        assert errno_of(os.rename, mount.path / "logs" / "a.txt", mount.path / "logs" / "b.txt") == errno.EIO
+    finally:
+        emulator.set_faults(p5xx=0.0)
+    lines = [line for line in mount.log_path.read_text().splitlines() if " error " in line and "rename" in line]
+    assert len(lines) == 1 and "rename /logs/a.txt to /logs/b.txt: Box answered 503 unavailable" in lines[0], lines

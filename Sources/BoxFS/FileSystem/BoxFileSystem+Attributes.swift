@@ -3,7 +3,7 @@ import Foundation
 
 extension BoxFileSystem {
     func getattr(inode: Inode, handle: UInt64?) async throws -> AttributeReply {
-        try await run("getattr \(inode)") { [self] in
+        try await run("getattr \(path(inode))") { [self] in
             let record = try await catalog.item(try catalog.id(of: inode))
             return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: options.kernelCacheTimeout)
         }
@@ -12,7 +12,7 @@ extension BoxFileSystem {
     /// chmod and chown are accepted and ignored (Box has no owners or modes; refusing them would make
     /// `cp -p`, `rsync -a` and `tar x` fail); truncate stages the file; utimens sets Box's content time.
     func setattr(inode: Inode, changes: AttributeChanges) async throws -> AttributeReply {
-        try await run("setattr \(inode)") { [self] in
+        try await run("setattr \(path(inode))") { [self] in
             let id = try catalog.id(of: inode)
             var record = try await catalog.item(id)
             if let size = changes.size {

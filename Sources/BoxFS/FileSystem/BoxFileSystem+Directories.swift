@@ -3,14 +3,14 @@ import Foundation
 
 extension BoxFileSystem {
     func lookup(parent: Inode, name: String) async throws -> EntryReply {
-        try await run("lookup \(name) in \(parent)") { [self] in
+        try await run("lookup \(path(name, in: parent))") { [self] in
             let folder = try await folderID(of: parent)
             return try entry(for: try await catalog.lookup(name, in: folder))
         }
     }
 
     func opendir(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
-        try await run("opendir \(inode)") { [self] in
+        try await run("opendir \(path(inode))") { [self] in
             let id = try await folderID(of: inode)
             let parentInode: Inode
             if id == catalog.rootID {
@@ -30,7 +30,7 @@ extension BoxFileSystem {
     }
 
     func readdir(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) async throws -> [DirectoryEntry] {
-        try await run("readdir \(inode)") { [self] in
+        try await run("readdir \(path(inode))") { [self] in
             let listing = try directories.get(handle)
             guard offset < listing.entries.count else { return [] }
             let slice = listing.entries[Int(offset)..<min(listing.entries.count, Int(offset) + limit)]
@@ -57,7 +57,7 @@ extension BoxFileSystem {
     }
 
     func mkdir(parent: Inode, name: String, mode: mode_t, context: RequestContext) async throws -> EntryReply {
-        try await run("mkdir \(name) in \(parent)") { [self] in
+        try await run("mkdir \(path(name, in: parent))") { [self] in
             try ensureWritable()
             try NameRules.validate(name)
             let folder = try await folderID(of: parent)
@@ -72,7 +72,7 @@ extension BoxFileSystem {
     }
 
     func rmdir(parent: Inode, name: String) async throws {
-        try await run("rmdir \(name) in \(parent)") { [self] in
+        try await run("rmdir \(path(name, in: parent))") { [self] in
             try ensureWritable()
             let folder = try await folderID(of: parent)
             let record = try await catalog.lookup(name, in: folder)

@@ -24,7 +24,7 @@ extension BoxFileSystem {
     }
 
     func getxattr(inode: Inode, name: String) async throws -> [UInt8] {
-        try await run("getxattr \(name)") { [self] in
+        try await run("getxattr \(name) of \(path(inode))") { [self] in
             guard let attribute = BoxAttribute(rawValue: name) else { throw FUSEError.noAttribute }
             let (record, pending) = try await current(inode)
             guard let value = attribute.value(of: record, pending: pending) else { throw FUSEError.noAttribute }
@@ -33,7 +33,7 @@ extension BoxFileSystem {
     }
 
     func listxattr(inode: Inode) async throws -> [String] {
-        try await run("listxattr") { [self] in
+        try await run("listxattr \(path(inode))") { [self] in
             let (record, pending) = try await current(inode)
             return BoxAttribute.allCases.filter { $0.value(of: record, pending: pending) != nil }.map(\.rawValue)
         }

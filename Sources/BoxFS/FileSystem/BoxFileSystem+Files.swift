@@ -3,7 +3,7 @@ import Foundation
 
 extension BoxFileSystem {
     func open(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
-        try await run("open \(inode)") { [self] in
+        try await run("open \(path(inode))") { [self] in
             let record = try await catalog.item(try catalog.id(of: inode))
             guard record.kind == .file else { throw FileSystemError.isDirectory }
             let handle: FileHandle
@@ -23,7 +23,7 @@ extension BoxFileSystem {
     }
 
     func create(parent: Inode, name: String, mode: mode_t, flags: OpenFlags, context: RequestContext) async throws -> CreateReply {
-        try await run("create \(name) in \(parent)") { [self] in
+        try await run("create \(path(name, in: parent))") { [self] in
             try ensureWritable()
             try NameRules.validate(name)
             let folder = try await folderID(of: parent)
@@ -45,7 +45,7 @@ extension BoxFileSystem {
     }
 
     func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8] {
-        try await run("read \(inode)") { [self] in
+        try await run("read \(path(inode))") { [self] in
             // A handle reads the version it was opened with, whose size the kernel was given: switching it to a
             // newer version mid-flight would hand the kernel a short read it pads with zeros.
             return try await files.get(handle).read(offset: Int64(offset), length: size)
@@ -53,7 +53,7 @@ extension BoxFileSystem {
     }
 
     func write(inode: Inode, handle: UInt64, offset: UInt64, data: [UInt8]) async throws -> Int {
-        try await run("write \(inode)") { [self] in
+        try await run("write \(path(inode))") { [self] in
             let file = try files.get(handle)
             guard file.writable else { throw FileSystemError.badHandle }
             if file.writableContent == nil, file.isCommitted {
@@ -81,7 +81,7 @@ extension BoxFileSystem {
     /// the file is staged again and uploaded at its own close.
     func flush(inode: Inode, handle: UInt64, lockOwner: UInt64) async throws {
         guard options.writeBack == .sync else { return }
-        try await run("flush \(inode)", bounded: false) { [self] in
+        try await run("flush \(path(inode))", bounded: false) { [self] in
             let file = try files.get(handle)
             guard file.writable, let content = file.writableContent, content.hasSingleWriter else { return }
             guard let last = writers.detach(inode) else { return }
@@ -92,7 +92,7 @@ extension BoxFileSystem {
     }
 
     func release(inode: Inode, handle: UInt64, flags: OpenFlags) async throws {
-        try await run("release \(inode)", bounded: false) { [self] in
+        try await run("release \(path(inode))", bounded: false) { [self] in
             guard let released = files.remove(handle), released.writable, !released.isCommitted else { return }
             if let content = writers.detach(inode) { try await commit(content, inode: inode) }
         }
@@ -129,7 +129,7 @@ extension BoxFileSystem {
     /// Makes the staged data durable here and waits for uploads of earlier closes of the file; an open file's
     /// own changes go to Box when it is closed.
     func fsync(inode: Inode, handle: UInt64, dataOnly: Bool) async throws {
-        try await run("fsync \(inode)", bounded: false) { [self] in
+        try await run("fsync \(path(inode))", bounded: false) { [self] in
             try files.get(handle).staged?.sync()
             await uploads.waitUntilUploaded(inode)
         }

@@ -3,7 +3,7 @@ import Foundation
 
 extension BoxFileSystem {
     func unlink(parent: Inode, name: String) async throws {
-        try await run("unlink \(name) in \(parent)") { [self] in
+        try await run("unlink \(path(name, in: parent))") { [self] in
             try ensureWritable()
             let record = try await catalog.lookup(name, in: try await folderID(of: parent))
             guard record.kind == .file else { throw FileSystemError.isDirectory }
@@ -12,7 +12,7 @@ extension BoxFileSystem {
     }
 
     func rename(parent: Inode, name: String, newParent: Inode, newName: String, flags: RenameFlags) async throws {
-        try await run("rename \(name) to \(newName)") { [self] in
+        try await run("rename \(path(name, in: parent)) to \(path(newName, in: newParent))") { [self] in
             try ensureWritable()
             // Box can't swap two items atomically.
             if flags.contains(.exchange) { throw FileSystemError.notSupported("RENAME_EXCHANGE") }
