@@ -73,10 +73,12 @@ struct UploadRoutes {
         }
     }
 
-    /// Reads and checks a multipart upload: Content-Length present (411), attributes before the file part
+    /// Reads and checks a multipart upload: a body of known length (411 without Content-Length, unless it is
+    /// sent chunked: rclone's Box backend does that and real Box takes it), attributes before the file part
     /// (400 metadata_after_file_contents), `Content-MD5` = hex SHA-1 of the content (400 bad_digest).
     static func receive(_ request: Request) async throws -> SimpleUpload {
-        guard request.headers[.contentLength] != nil else {
+        let chunked = request.headers[.transferEncoding]?.lowercased().contains("chunked") ?? false
+        guard request.headers[.contentLength] != nil || chunked else {
             throw BoxError(.lengthRequired, "length_required", "Content-Length is required")
         }
         guard let boundary = MultipartForm.boundary(fromContentType: request.headers[.contentType]) else {
