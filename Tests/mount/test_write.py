@@ -59,13 +59,13 @@ def test_overwrite_append_and_truncate_make_new_versions(emulator, mount):
 
 
 def test_random_writes_inside_an_existing_file(emulator, mount):
-    data = bytearray(random_bytes(6 * 1024 * 1024, seed=11))
+    data = bytearray(os.urandom(50_000_000))  # 50 MB
     emulator.upload("0", "patch.bin", bytes(data))
     mount.remount(clear_cache=True)
     with open(mount.path / "patch.bin", "r+b") as f:
-        f.seek(5_000_000)
+        f.seek(25_000_000)
         f.write(b"X" * 1000)
-    data[5_000_000:5_001_000] = b"X" * 1000
+    data[25_000_000:25_001_000] = b"X" * 1000
     wait_uploaded(emulator, "0", "patch.bin", bytes(data))
     assert sha1((mount.path / "patch.bin").read_bytes()) == sha1(bytes(data))
 
@@ -365,3 +365,23 @@ def test_a_failed_operation_logs_one_line_with_the_path_and_box_error(emulator, 
         emulator.set_faults(p5xx=0.0)
     lines = [line for line in mount.log_path.read_text().splitlines() if " error " in line and "rename" in line]
     assert len(lines) == 1 and "rename /logs/a.txt to /logs/b.txt: Box answered 503 unavailable" in lines[0], lines
+
+
+def test_mv_and_rm_r_of_a_directory_tree(emulator, mount):
+    tree = mount.path / "proj"
+    for d in ("src/a", "src/b", "docs"):
+        (tree / d).mkdir(parents=True)
+        for i in range(3):
+            (tree / d / f"f{i}.txt").write_bytes(f"{d}/{i}".encode())
+    run("mv", tree, mount.path / "moved-proj")
+    assert not tree.exists()
+    assert (mount.path / "moved-proj" / "src" / "b" / "f2.txt").read_bytes() == b"src/b/2"
+    moved = emulator.find("0", "moved-proj")
+    assert moved and emulator.find("0", "proj") is None
+    src = emulator.find(moved["id"], "src")
+    assert emulator.download(emulator.find(emulator.find(src["id"], "a")["id"], "f1.txt")["id"]) == b"src/a/1"
+    run("rm", "-r", mount.path / "moved-proj")
+    assert not (mount.path / "moved-proj").exists()
+    assert emulator.find("0", "moved-proj") is None
+    mount.remount(clear_cache=True)
+    assert "moved-proj" not in os.listdir(mount.path)
