@@ -72,6 +72,9 @@ final class EventFollower: Sendable {
                 let position = try currentPosition()
                 switch try await client.waitForChange(on: server, after: position) {
                 case .newChange:
+                    // Changes come in bursts (a copy, often our own uploads): one page a moment later carries the
+                    // burst, where reading at once would cost a long poll and a page per change.
+                    try await Task.sleep(for: Self.coalescing)
                     try await drain(from: position)
                 case .reconnect:
                     break polling
@@ -88,16 +91,20 @@ final class EventFollower: Sendable {
         return EventStreamPosition(stored)
     }
 
-    /// Reads and applies pages until Box has nothing newer, storing the position after each page.
+    static let coalescing: Duration = .seconds(1)
+    private static let pageLimit = 500
+
+    /// Reads and applies pages until Box has nothing newer (a page short of the limit), storing the position after
+    /// each page.
     private func drain(from start: EventStreamPosition) async throws {
         var position = start
         while true {
-            let page = try await client.events(from: position)
+            let page = try await client.events(from: position, limit: Self.pageLimit)
             for event in page.entries where recent.withLock({ $0.insert(event.id) }) {
                 do { try applier.apply(event) } catch { logger.warning("could not apply event \(event.id): \(error)") }
             }
             try store.setStateValue(page.nextStreamPosition.rawValue, for: .eventStreamPosition)
-            if page.entries.isEmpty || page.nextStreamPosition == position { return }
+            if page.entries.count < Self.pageLimit || page.nextStreamPosition == position { return }
             position = page.nextStreamPosition
         }
     }

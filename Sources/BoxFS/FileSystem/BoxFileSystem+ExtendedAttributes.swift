@@ -24,7 +24,10 @@ extension BoxFileSystem {
     }
 
     func getxattr(inode: Inode, name: String) async throws -> [UInt8] {
-        try await run("getxattr \(name) of \(path(inode))") { [self] in
+        // `ls -l` asks every entry for security.selinux (and others ask for ACLs): answer names that can't be
+        // ours at once, without a task or a cache lookup.
+        guard BoxAttribute(rawValue: name) != nil else { throw FUSEError.noAttribute }
+        return try await run("getxattr \(name) of \(path(inode))") { [self] in
             guard let attribute = BoxAttribute(rawValue: name) else { throw FUSEError.noAttribute }
             let (record, pending) = try await current(inode)
             guard let value = attribute.value(of: record, pending: pending) else { throw FUSEError.noAttribute }

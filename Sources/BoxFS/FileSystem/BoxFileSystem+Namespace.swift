@@ -47,6 +47,9 @@ extension BoxFileSystem {
             // Not on Box yet: the upload will create it under its final name. The move fails if the upload
             // finished since the lookup (the id is Box's now); then the item is renamed on Box like any other.
             if try catalog.store.move(source.id, to: destination, name: name) {
+                if let parent = source.parentID {
+                    try catalog.store.retargetNewFileUploads(in: parent, named: source.name, to: destination, name: name)
+                }
                 try updateLocalRecord(source.id) {
                     $0.parentID = destination
                     $0.name = name

@@ -60,6 +60,18 @@ extension MetadataStore {
     }
 
     /// Removes the entry `id` (its upload finished or was abandoned); removing a missing entry is not an error.
+    /// Points journaled uploads of a new file at its new name and folder, when it is renamed or moved before Box
+    /// has it: a replay after a crash then finds the file (and creates it under the name it has now).
+    public func retargetNewFileUploads(in parent: ItemID, named name: String, to newParent: ItemID, name newName: String)
+        throws
+    {
+        try inDurableTransaction { db in
+            _ = try db.run("""
+                UPDATE uploads SET parent_id = ?, name = ? WHERE target_item_id IS NULL AND parent_id = ? AND name = ?
+                """, newParent, newName, parent, name)
+        }
+    }
+
     public func removeUpload(_ id: UploadID) throws {
         try inDurableTransaction { db in try db.run("DELETE FROM uploads WHERE id = ?", id.rawValue) }
     }
