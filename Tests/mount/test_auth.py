@@ -393,3 +393,26 @@ def test_world_readable_key_file(emulator, work, keys):
                    f"jwt_private_key_file = {readable}\njwt_passphrase_file = {passphrase}\n"
                    f"enterprise_id = {ENTERPRISE}\n",
                    f"chmod 600 {readable}")
+
+
+def test_suppress_notifications_sends_box_notifications_off_on_every_change(emulator, work):
+    m = Mount(emulator, work / "quiet-mnt", work / "quiet-cache", config_extra="suppress_notifications = true\n")
+    try:
+        emulator.reset_stats()
+        os.mkdir(m.path / "quiet")
+        (m.path / "quiet" / "a.txt").write_bytes(b"no emails")
+        os.rename(m.path / "quiet" / "a.txt", m.path / "quiet" / "b.txt")
+        routes = emulator.stats()["routes"]
+        changes = {name: r for name, r in routes.items()
+                   if name.split()[0] in ("POST", "PUT", "DELETE") and "/_emulator" not in name}
+        assert changes and all(r["notifications_off"] == r["count"] for r in changes.values()), changes
+    finally:
+        m.unmount()
+    # Without the option the header isn't sent.
+    m = Mount(emulator, work / "loud-mnt", work / "loud-cache")
+    try:
+        emulator.reset_stats()
+        (m.path / "loud.txt").write_bytes(b"emails are fine")
+        assert sum(r["notifications_off"] for r in emulator.stats()["routes"].values()) == 0
+    finally:
+        m.unmount()

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import NIOCore
 
 /// Wraps every counted route: counts it by route template, applies latency, the bandwidth cap, injected
@@ -15,6 +16,9 @@ struct TrafficMiddleware: RouterMiddleware {
         let path = context.endpointPath ?? "(unmatched)"
         let route = "\(request.method.rawValue) \(path)"
         let settings = faults.current
+        if let notifications = HTTPField.Name("Box-Notifications"), request.headers[notifications]?.lowercased() == "off" {
+            stats.recordNotificationsOff(route: route)
+        }
         var request = request
         request.body = countedBody(request.body, route: route, bandwidth: settings.bandwidthBps)
 

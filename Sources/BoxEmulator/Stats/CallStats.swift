@@ -8,6 +8,8 @@ final class CallStats: @unchecked Sendable {
         var bytesIn: Int64 = 0
         var bytesOut: Int64 = 0
         var statuses: [String: Int] = [:]
+        /// Requests that asked Box not to email collaborators (`Box-Notifications: off`).
+        var notificationsOff = 0
     }
 
     private let lock = NSLock()
@@ -19,6 +21,11 @@ final class CallStats: @unchecked Sendable {
             routes[route, default: RouteCounters()].count += 1
             routes[route, default: RouteCounters()].statuses[status, default: 0] += 1
         }
+    }
+
+    /// Counts a request carrying `Box-Notifications: off`.
+    func recordNotificationsOff(route: String) {
+        lock.withLock { routes[route, default: RouteCounters()].notificationsOff += 1 }
     }
 
     func addBytesIn(_ bytes: Int, route: String) {
@@ -72,6 +79,7 @@ final class CallStats: @unchecked Sendable {
         .object([
             ("count", .int(Int64(counters.count))), ("bytes_in", .int(counters.bytesIn)),
             ("bytes_out", .int(counters.bytesOut)), ("statuses", statusesJSON(counters.statuses)),
+            ("notifications_off", .int(Int64(counters.notificationsOff))),
         ])
     }
 
