@@ -433,6 +433,18 @@ def test_prometheus_endpoint(emulator, tmp_path):
         assert value(text, "boxfs_cache_capacity_bytes") == 10 * 2**30
         assert value(text, 'boxfs_api_errors_total{status="429"}') == 0
         assert "# HELP boxfs_api_retries_total " in text
+        # Block cache lookups: the first read downloads (miss), a re-read without the page cache hits.
+        assert (m.path / "metered.bin").read_bytes() == data
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3")
+        assert (m.path / "metered.bin").read_bytes() == data
+
+        def lookups_counted():
+            text = scrape()
+            hits = value(text, 'boxfs_cache_lookups_total{result="hit"}') or 0
+            misses = value(text, 'boxfs_cache_lookups_total{result="miss"}') or 0
+            return text if hits >= 1 and misses >= 1 else None
+        wait_for(lookups_counted, timeout=10, what="cache hits and misses in the metrics")
         # Only /metrics, and only on loopback.
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)

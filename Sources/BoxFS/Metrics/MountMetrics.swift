@@ -10,6 +10,7 @@ import Prometheus
 final class MountMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let previous = Locked(ClientStats())
+    private let previousLookups = Locked((hits: Int64(0), misses: Int64(0)))
 
     private let retries: Counter
     private let rateLimited: Counter
@@ -21,6 +22,8 @@ final class MountMetrics: Sendable {
     private let cacheBytes: Gauge
     private let cacheCapacity: Gauge
     private let cacheBlocks: Gauge
+    private let cacheHits: Counter
+    private let cacheMisses: Counter
     private let pendingUploads: Gauge
     private let pendingBytes: Gauge
     private let uploadDurations: DurationHistogram
@@ -37,6 +40,9 @@ final class MountMetrics: Sendable {
         cacheBytes = registry.makeGauge(descriptor: Self.name("cache", "bytes", "Bytes of file blocks in the cache."))
         cacheCapacity = registry.makeGauge(descriptor: Self.name("cache_capacity", "bytes", "The cache's cap (cache_size)."))
         cacheBlocks = registry.makeGauge(descriptor: Self.name("cache_blocks", "", "File blocks in the cache."))
+        let lookups = Self.name("cache_lookups", "total", "Block reads answered from the cache (hit) or downloaded (miss).")
+        cacheHits = registry.makeCounter(descriptor: lookups, labels: [("result", "hit")])
+        cacheMisses = registry.makeCounter(descriptor: lookups, labels: [("result", "miss")])
         pendingUploads = registry.makeGauge(descriptor: Self.name("uploads_pending", "", "Uploads journaled and not yet on Box."))
         pendingBytes = registry.makeGauge(descriptor: Self.name("uploads_pending", "bytes", "Bytes of the journaled uploads not yet sent."))
         uploadDurations = registry.makeDurationHistogram(
@@ -83,6 +89,12 @@ final class MountMetrics: Sendable {
         cacheBytes.set(status.cache.bytes)
         cacheCapacity.set(status.cache.capacity)
         cacheBlocks.set(Int64(status.cache.blocks))
+        let lookupsBefore = previousLookups.withLock { last in
+            defer { last = (status.cache.hits, status.cache.misses) }
+            return last
+        }
+        cacheHits.increment(by: max(0, status.cache.hits - lookupsBefore.hits))
+        cacheMisses.increment(by: max(0, status.cache.misses - lookupsBefore.misses))
         pendingUploads.set(Int64(status.uploads.count))
         pendingBytes.set(status.uploads.reduce(Int64(0)) { $0 + $1.size - $1.bytesDone })
     }

@@ -44,6 +44,9 @@ public struct MountStatus: Codable, Sendable, Equatable {
         public var bytes: Int64
         public var capacity: Int64
         public var blocks: Int
+        /// Block reads answered from the cache, and those that had to download, since the mount started.
+        public var hits: Int64 = 0
+        public var misses: Int64 = 0
     }
 
     /// Requests sent to Box over a period. `calls` counts API calls and upload requests, retries included, but

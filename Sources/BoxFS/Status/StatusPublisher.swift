@@ -45,10 +45,12 @@ struct StatusPublisher: Sendable {
 
     private func snapshot(stats: ClientStats, activity: ActivityWindow, connection: MountStatus.Connection) -> MountStatus {
         let usage = blocks.usage
+        let lookups = blocks.lookups
         return MountStatus(
             pid: getpid(), mountpoint: mountpoint, cacheDirectory: cacheDirectory.path, apiURL: apiURL.absoluteString,
             updatedAt: Date(), connection: connection, uploads: pendingUploads(),
-            cache: .init(bytes: usage.bytes, capacity: blocks.capacity, blocks: usage.blocks),
+            cache: .init(bytes: usage.bytes, capacity: blocks.capacity, blocks: usage.blocks,
+                         hits: lookups.hits, misses: lookups.misses),
             lastMinute: activity.lastWindow, sinceMount: .init(from: ClientStats(), to: stats))
     }
 

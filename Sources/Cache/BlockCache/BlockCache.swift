@@ -33,6 +33,8 @@ public final class BlockCache: @unchecked Sendable {
     private var pins: [BlockKey: Int] = [:]
     private var recency = LRUList<BlockKey>()
     private var usedBytes: Int64 = 0
+    private var hits: Int64 = 0
+    private var misses: Int64 = 0
 
     /// Opens the block cache in `directory`, indexing the blocks a previous run left.
     ///
@@ -63,6 +65,11 @@ public final class BlockCache: @unchecked Sendable {
     /// Bytes and number of blocks currently cached.
     public var usage: (bytes: Int64, blocks: Int) {
         lock.withLock { (usedBytes, lengths.count) }
+    }
+
+    /// Reads answered from the cache and reads that missed, since this cache was opened (for metrics).
+    public var lookups: (hits: Int64, misses: Int64) {
+        lock.withLock { (hits, misses) }
     }
 
     /// Whether the block is cached.
@@ -183,7 +190,11 @@ public final class BlockCache: @unchecked Sendable {
     /// already the most recent, which spares a syscall per read of a block being streamed).
     func pin(_ key: BlockKey) -> Bool? {
         lock.withLock {
-            guard lengths[key] != nil else { return nil }
+            guard lengths[key] != nil else {
+                misses += 1
+                return nil
+            }
+            hits += 1
             pins[key, default: 0] += 1
             let touchFile = !recency.isMostRecent(key)
             recency.touch(key)
