@@ -422,7 +422,8 @@ def test_prometheus_endpoint(emulator, tmp_path):
         def upload_counted():
             text = scrape()
             counted = (value(text, "boxfs_upload_duration_seconds_count") or 0) >= 1
-            return text if counted and (value(text, 'boxfs_api_requests_total{endpoint="upload"}') or 0) >= 1 else None
+            answered = (value(text, 'boxfs_api_responses_total{endpoint="upload",status="201"}') or 0) >= 1
+            return text if counted and answered and (value(text, 'boxfs_api_requests_total{endpoint="upload"}') or 0) >= 1 else None
         text = wait_for(upload_counted, timeout=10, what="the upload in the metrics")
         assert value(text, 'boxfs_api_requests_total{endpoint="user"}') == 1, text  # the account check
         assert value(text, 'boxfs_api_responses_total{endpoint="user",status="200"}') == 1, text
