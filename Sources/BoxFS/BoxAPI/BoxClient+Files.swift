@@ -31,21 +31,11 @@ extension BoxClient {
         _ id: ItemID, kind: ItemKind, name: String? = nil, parent: ItemID? = nil, contentModifiedAt: Date? = nil,
         ifMatch: String? = nil
     ) async throws -> BoxItem {
-        struct Body: Encodable {
-            var name: String?
-            var parent: ItemReference?
-            var contentModifiedAt: Date?
-
-            enum CodingKeys: String, CodingKey {
-                case name, parent
-                case contentModifiedAt = "content_modified_at"
-            }
-        }
         var request = apiRequest(
             .PUT, "/\(kind.pathComponent)/\(BoxURL.segment(id.rawValue))", query: [("fields", BoxItem.fields)],
             kind: .update)
         try request.setJSON(
-            Body(name: name, parent: parent.map(ItemReference.init),
+            ItemChanges(name: name, parent: parent.map(ItemReference.init),
                  contentModifiedAt: kind == .file ? contentModifiedAt : nil))
         if let ifMatch { request.headers.add(name: "If-Match", value: ifMatch) }
         // A PUT is idempotent, except that with If-Match a lost first attempt bumps the etag and the

@@ -146,22 +146,12 @@ extension BoxClient {
 
     /// The `attributes` JSON of a simple upload.
     private static func attributes(for target: UploadDestination, contentModifiedAt: Date?) throws -> String {
-        struct Attributes: Encodable {
-            var name: String?
-            var parent: ItemReference?
-            var contentModifiedAt: Date?
-
-            enum CodingKeys: String, CodingKey {
-                case name, parent
-                case contentModifiedAt = "content_modified_at"
-            }
-        }
-        let attributes: Attributes
+        let attributes: ItemChanges
         switch target {
         case .newFile(let name, let parent):
-            attributes = Attributes(name: name, parent: ItemReference(parent), contentModifiedAt: contentModifiedAt)
+            attributes = ItemChanges(name: name, parent: ItemReference(parent), contentModifiedAt: contentModifiedAt)
         case .newVersion(_, let name):
-            attributes = Attributes(name: name, contentModifiedAt: contentModifiedAt)
+            attributes = ItemChanges(name: name, contentModifiedAt: contentModifiedAt)
         }
         return String(decoding: try BoxJSON.encoder().encode(attributes), as: UTF8.self)
     }

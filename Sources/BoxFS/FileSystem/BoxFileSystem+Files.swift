@@ -63,13 +63,8 @@ extension BoxFileSystem {
                 if !file.restage(content) { _ = writers.detach(inode) }  // another write restaged first
             }
             guard let content = file.writableContent else { throw FileSystemError.badHandle }
-            try await checkRoom(for: content, end: Int64(offset) + Int64(data.count))
-            do {
-                try staging.checkRoom(forWriting: data.count)
-            } catch let full as CacheIOError {
-                // Cached blocks can go (Box has their data); staged data can't.
-                do { try blockCache.makeRoom(for: data.count) } catch { throw FileSystemError.cacheFull(full.path) }
-            }
+            try checkAccountRoom(for: content, end: Int64(offset) + Int64(data.count))
+            try makeLocalRoom(for: data.count)
             try content.write(data, at: Int64(offset))
             return data.count
         }
@@ -101,11 +96,21 @@ extension BoxFileSystem {
     /// Refuses a write Box could never take, when it is made rather than at upload: past the account's largest
     /// upload (EFBIG), or growing the file beyond the space left (ENOSPC). Uses the last known account limits;
     /// a write is never held up asking Box.
-    private func checkRoom(for content: StagedContent, end: Int64) async throws {
-        guard let account = await quota.recent() else { return }
+    private func checkAccountRoom(for content: StagedContent, end: Int64) throws {
+        guard let account = quota.recent() else { return }
         if end > account.maxUploadSize { throw FileSystemError.fileTooLarge(limit: account.maxUploadSize) }
         if end > content.baseSize, end - content.baseSize > account.spaceAmount - account.spaceUsed {
             throw FileSystemError.noSpace
+        }
+    }
+
+    /// Keeps staged data from eating the cache filesystem's reserve for metadata: cached blocks can go (Box has
+    /// their data); staged data can't, so if evicting blocks isn't enough the write is ENOSPC.
+    private func makeLocalRoom(for count: Int) throws {
+        do {
+            try staging.checkRoom(forWriting: count)
+        } catch let full as CacheIOError {
+            do { try blockCache.makeRoom(for: count) } catch { throw FileSystemError.cacheFull(full.path) }
         }
     }
 
@@ -138,7 +143,7 @@ extension BoxFileSystem {
     /// Truncation outside an open writer (truncate(1), or O_TRUNC handled by setattr) stages and commits at once.
     func truncate(inode: Inode, record: ItemRecord, to size: Int64, handle: UInt64?) async throws {
         if let content = writers.content(of: inode) {
-            try await checkRoom(for: content, end: size)
+            try checkAccountRoom(for: content, end: size)
             try content.truncate(to: size)
             return
         }

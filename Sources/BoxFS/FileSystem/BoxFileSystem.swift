@@ -52,7 +52,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         let settler = Settler(store: store, client: client, localChanges: localChanges, writers: writers, logger: logger)
         self.uploads = UploadQueue(
             store: store, staging: staging, uploader: uploader, parallelUploads: options.parallelUploads,
-            logger: logger, settled: settler.settle)
+            logger: logger, settled: { await settler.settle($0) })
     }
 
     /// Re-queues uploads a previous run left in the journal, restoring their local records first.

@@ -59,7 +59,7 @@ public struct BoxFSMount {
         let fileSystem = BoxFileSystem(
             store: store, blockCache: blocks, staging: staging, client: client,
             options: fileSystemOptions, logger: logger)
-        await fileSystem.quota.prime(with: user)
+        fileSystem.quota.prime(with: user)
         var events: Task<Void, Never>?
         let metrics = configuration.metricsPort.map { _ in MountMetrics() }
         let publisher = StatusPublisher(
