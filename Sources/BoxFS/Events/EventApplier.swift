@@ -48,6 +48,14 @@ struct EventApplier: Sendable {
         }
         let parentKnown = try source.parentID.map { try store.listingFetchedAt($0) != nil || store.item($0) != nil } ?? false
         if cached == nil && !parentKnown { return }
+        if cached == nil, let parent = source.parentID, let holder = try store.child(of: parent, named: source.name),
+           holder.id != source.id {
+            // Box names are unique per folder, so one of the two is old news: typically a late event about a file
+            // this mount replaced or deleted. Inserting it would evict the live one; let the folder be listed
+            // again instead.
+            try store.invalidateListing(parent)
+            return
+        }
         if let cached, cached.etag == source.etag, cached.name == source.name, cached.parentID == source.parentID {
             return  // nothing new (typically the echo of our own change)
         }
