@@ -76,6 +76,31 @@ def test_without_events_changes_show_within_the_ttl(fresh_emulator, tmp_path):
         m.unmount()
 
 
+def test_without_events_unchanged_items_revalidate_with_a_304(fresh_emulator, tmp_path):
+    """Past the TTL, an open file's attributes are checked with If-None-Match: 304 while unchanged, then the
+    new size once Box has a new version."""
+    emu = fresh_emulator
+    entry = emu.upload("0", "steady.txt", b"same" * 100)
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache", config_extra="events = false\nmetadata_ttl = 1s\n")
+    try:
+        with open(m.path / "steady.txt", "rb") as f:
+            assert f.read() == b"same" * 100
+            time.sleep(2.5)  # past the TTL and the kernel's attribute timeout
+            emu.reset_stats()
+            assert os.fstat(f.fileno()).st_size == 400
+            statuses = emu.stats()["routes"].get("GET /2.0/files/{id}", {}).get("statuses", {})
+            assert statuses == {"304": 1}, emu.stats()
+            emu.upload("0", "steady.txt", b"changed" * 100, file_id=entry["id"])
+            time.sleep(2.5)
+            emu.reset_stats()
+            assert os.fstat(f.fileno()).st_size == 700
+            statuses = emu.stats()["routes"].get("GET /2.0/files/{id}", {}).get("statuses", {})
+            assert statuses == {"200": 1}, emu.stats()
+        assert (m.path / "steady.txt").read_bytes() == b"changed" * 100
+    finally:
+        m.unmount()
+
+
 def test_an_idle_mount_makes_almost_no_calls(fresh_emulator, tmp_path):
     emu = fresh_emulator
     m = Mount(emu, tmp_path / "mnt", tmp_path / "cache")

@@ -17,6 +17,30 @@ extension BoxClient {
         }
     }
 
+    /// The metadata of a file or folder unless it still has `etag` (`If-None-Match`): Box then answers
+    /// `304` with no body, which costs a call but no listing or JSON. Box bumps an item's etag on every
+    /// change of the item itself (content, name, parent, times), so nil proves the cached record current.
+    /// It says nothing about a folder's children (box-api.md §5): listings are revalidated by listing.
+    ///
+    /// - Returns: The item, or nil when it is unchanged.
+    public func itemIfChanged(_ id: ItemID, kind: ItemKind, etag: String?) async throws -> BoxItem? {
+        let path = kind == .file ? "/files/" : "/folders/"
+        var request = apiRequest(
+            .GET, path + BoxURL.segment(id.rawValue), query: [("fields", BoxItem.fields)],
+            kind: kind == .file ? .file : .folder)
+        if let etag {
+            request.headers.replaceOrAdd(name: "If-None-Match", value: etag)
+            request.accepted.insert(304)
+        }
+        return try await send(request) { response -> BoxItem? in
+            if response.status == .notModified {
+                _ = try await response.body.collect(upTo: 64 * 1024)
+                return nil
+            }
+            return try await Self.decode(BoxItem.self, from: response)
+        }
+    }
+
     /// Renames, moves and/or sets the modification time of an item (`PUT /files/{id}`, `PUT /folders/{id}`).
     ///
     /// - Parameters:

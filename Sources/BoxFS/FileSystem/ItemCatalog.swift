@@ -49,7 +49,14 @@ final class ItemCatalog: Sendable {
             return record
         }
         do {
-            let fetched = cached?.kind == .folder ? try await client.folder(id) : try await client.file(id)
+            // A record we hold is revalidated by its etag: unchanged costs a 304 with no body.
+            let kind = cached?.kind ?? .file
+            guard let fetched = try await client.itemIfChanged(id, kind: kind, etag: cached?.etag) else {
+                guard var current = cached else { throw BoxAPIError.invalidResponse("304 without a cached record") }
+                current.fetchedAt = Date()
+                try store.updateIfPresent(current)
+                return current
+            }
             let record = fetched.record(fetchedAt: Date())
             try store.upsert(record)
             return record
