@@ -269,3 +269,12 @@ void cfuse_restore_signals(const int *signals, int count) {
         signal(signals[i], SIG_DFL);
     signal_pipe = -1;
 }
+
+int cfuse_reply_file_range(fuse_req_t req, int fd, off_t offset, size_t size) {
+    struct fuse_bufvec buffer = FUSE_BUFVEC_INIT(size);
+    buffer.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
+    buffer.buf[0].fd = fd;
+    buffer.buf[0].pos = offset;
+    /* No FUSE_BUF_SPLICE_MOVE: the pages belong to the block cache's file and must stay there. */
+    return fuse_reply_data(req, &buffer, 0);
+}

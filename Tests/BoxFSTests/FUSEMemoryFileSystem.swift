@@ -269,7 +269,7 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
         }
     }
 
-    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8] {
+    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> ReadData {
         let isSlow = lock.withLock { nodes[1]!.children[Self.slowFileName] == inode }
         if isSlow {
             lock.withLock { slowReadStarted = true }
@@ -283,7 +283,7 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
         return try lock.withLock {
             guard let node = nodes[inode] else { throw FUSEError.noEntry }
             let start = min(Int(offset), node.data.count)
-            return Array(node.data[start..<min(start + size, node.data.count)])
+            return .bytes(Array(node.data[start..<min(start + size, node.data.count)]))
         }
     }
 

@@ -115,9 +115,12 @@ extension FUSEDispatcher {
                 request.logger.error("read answered more than asked; truncating", metadata: [
                     "inode": "\(inode)", "asked": "\(size)", "got": "\(data.count)",
                 ])
-                _ = data.withUnsafeBytes { request.reply(bytes: UnsafeRawBufferPointer(rebasing: $0[..<size])) }
-            } else {
-                request.reply(bytes: data)
+            }
+            switch data {
+            case .bytes(let bytes):
+                _ = bytes.withUnsafeBytes { request.reply(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
+            case .file(let range):
+                request.reply(file: range, count: min(size, range.count))
             }
         }
     }

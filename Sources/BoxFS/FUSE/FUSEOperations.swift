@@ -74,7 +74,7 @@ public protocol FUSEOperations: Sendable {
 
     /// Reads up to `size` bytes at `offset`. Fewer bytes than asked mean end of file
     /// (except with ``OpenReply/directIO``, where the count is passed through to the caller).
-    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8]
+    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> ReadData
 
     /// Writes `data` (the filesystem's own copy) at `offset`; answers the number of bytes written.
     func write(inode: Inode, handle: UInt64, offset: UInt64, data: [UInt8]) async throws -> Int

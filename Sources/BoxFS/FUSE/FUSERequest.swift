@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Cache
 import CFuse
 import Foundation
 import Logging
@@ -148,6 +149,11 @@ final class FUSERequest: @unchecked Sendable {
 
     func reply(bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { reply(bytes: $0) }
+    }
+
+    /// Answers a read with the first `count` bytes of `range`, spliced from its file where libfuse can.
+    func reply(file range: OpenFileRange, count: Int) {
+        send("data") { cfuse_reply_file_range($0, range.descriptor, off_t(range.offset), count) }
     }
 
     func reply(written count: Int) {

@@ -44,7 +44,7 @@ extension BoxFileSystem {
         }
     }
 
-    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> [UInt8] {
+    func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> ReadData {
         try await run("read \(path(inode))") { [self] in
             // A handle reads the version it was opened with, whose size the kernel was given: switching it to a
             // newer version mid-flight would hand the kernel a short read it pads with zeros.

@@ -57,7 +57,7 @@ final class FileHandle: @unchecked Sendable {
         }
     }
 
-    func read(offset: Int64, length: Int) async throws -> [UInt8] {
+    func read(offset: Int64, length: Int) async throws -> ReadData {
         // The window moves before the read waits: the kernel's parallel reads of one handle each see the
         // ones issued before them, so the window grows instead of being overwritten by stale copies.
         let (current, prefetch) = lock.withLock { () -> (Source, Range<Int64>) in
@@ -66,7 +66,7 @@ final class FileHandle: @unchecked Sendable {
         }
         switch current {
         case .staged(let content):
-            return try content.read(offset: offset, length: length)
+            return .bytes(try content.read(offset: offset, length: length))
         case .remote(let reader):
             return try await reader.read(offset: offset, length: length, prefetching: prefetch)
         }

@@ -49,27 +49,30 @@ actor BlockFetcher {
 
     /// The bytes of block `key` of a file of `fileSize` bytes, from the cache or downloaded now.
     nonisolated func block(_ key: BlockKey, fileSize: Int64) async throws -> [UInt8] {
-        try await read(key, fileSize: fileSize, within: 0..<cache.blockSize)
+        switch try await read(key, fileSize: fileSize, within: 0..<cache.blockSize) {
+        case .bytes(let bytes): return bytes
+        case .file(let range): return try range.bytes()
+        }
     }
 
     /// Bytes `range` (offsets within the block) of block `key` of a file of `fileSize` bytes, cut short where the
-    /// block ends.
+    /// block ends: from the cache as an open range of the block's file, else downloaded.
     ///
     /// A cached block is read only where asked: the kernel reads in pieces of at most 1 MiB, and reading the whole
     /// block for each of them would read it up to 32 times over. Nonisolated: cache hits are file reads that must
     /// not queue behind each other on the actor.
-    nonisolated func read(_ key: BlockKey, fileSize: Int64, within range: Range<Int>) async throws -> [UInt8] {
+    nonisolated func read(_ key: BlockKey, fileSize: Int64, within range: Range<Int>) async throws -> ReadData {
         let wanted = range.clamped(to: 0..<cache.blockLength(index: key.index, fileSize: fileSize))
-        guard !wanted.isEmpty else { return [] }
-        if let bytes = cached(key, fileSize: fileSize, wanted) { return bytes }
+        guard !wanted.isEmpty else { return .bytes([]) }
+        if let open = cached(key, fileSize: fileSize, wanted) { return .file(open) }
         switch try await download(key, fileSize: fileSize).value {
         case .inMemory(let block):
-            return Array(block[wanted])
+            return .bytes(Array(block[wanted]))
         case .cached:
-            if let bytes = cached(key, fileSize: fileSize, wanted) { return bytes }
+            if let open = cached(key, fileSize: fileSize, wanted) { return .file(open) }
             // Evicted before we could read it (a cache smaller than the downloads in flight): fetch it for us alone.
             logger.debug("block \(key) was evicted as it landed; fetching it again")
-            return Array(try await Self.downloadIntoMemory(key, range: byteRange(of: key, fileSize: fileSize), fetch)[wanted])
+            return .bytes(Array(try await Self.downloadIntoMemory(key, range: byteRange(of: key, fileSize: fileSize), fetch)[wanted]))
         }
     }
 
@@ -87,15 +90,11 @@ actor BlockFetcher {
         }
     }
 
-    private nonisolated func cached(_ key: BlockKey, fileSize: Int64, _ wanted: Range<Int>) -> [UInt8]? {
-        var hit = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: wanted.count) { buffer, count in
-            let copied = cache.read(key, fileSize: fileSize, offset: wanted.lowerBound,
-                                    into: UnsafeMutableRawBufferPointer(buffer))
-            hit = copied == wanted.count
-            count = hit ? wanted.count : 0
-        }
-        return hit ? bytes : nil
+    /// The cached part of a block, opened for the bridge to splice (see ``ReadData/file(_:)``).
+    private nonisolated func cached(_ key: BlockKey, fileSize: Int64, _ wanted: Range<Int>) -> OpenFileRange? {
+        guard let open = cache.openRange(key, fileSize: fileSize, offset: wanted.lowerBound, count: wanted.count),
+              open.count == wanted.count else { return nil }
+        return open
     }
 
     private nonisolated func byteRange(of key: BlockKey, fileSize: Int64) -> Range<Int64> {

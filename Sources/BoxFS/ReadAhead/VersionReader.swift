@@ -16,8 +16,8 @@ struct VersionReader: Sendable {
         return window.record(offset: offset, length: min(Int64(length), size - offset), fileSize: size)
     }
 
-    func read(offset: Int64, length: Int, prefetching prefetch: Range<Int64>) async throws -> [UInt8] {
-        guard offset < size, length > 0 else { return [] }
+    func read(offset: Int64, length: Int, prefetching prefetch: Range<Int64>) async throws -> ReadData {
+        guard offset < size, length > 0 else { return .bytes([]) }
         let end = min(offset + Int64(length), size)
         let blockSize = Int64(fetcher.blockSize)
         let first = Int(offset / blockSize), last = Int((end - 1) / blockSize)
@@ -30,12 +30,18 @@ struct VersionReader: Sendable {
             return Int(max(offset, blockStart) - blockStart)..<Int(min(end, blockStart + blockSize) - blockStart)
         }
         func key(_ index: Int) -> BlockKey { BlockKey(item: item, version: version, index: index) }
-        // The kernel's reads (≤ 1 MiB) mostly fall inside one block: no task group, no second copy.
+        // The kernel's reads (≤ 1 MiB) mostly fall inside one block: no task group, and a cached block is
+        // answered by splicing its file.
         if first == last { return try await fetcher.read(key(first), fileSize: size, within: piece(first)) }
 
         let pieces = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             for index in first...last {
-                group.addTask { (index, try await fetcher.read(key(index), fileSize: size, within: piece(index))) }
+                group.addTask {
+                    switch try await fetcher.read(key(index), fileSize: size, within: piece(index)) {
+                    case .bytes(let bytes): (index, bytes)
+                    case .file(let range): (index, try range.bytes())
+                    }
+                }
             }
             var byIndex: [Int: [UInt8]] = [:]
             for try await (index, bytes) in group { byIndex[index] = bytes }
@@ -44,6 +50,6 @@ struct VersionReader: Sendable {
         var result = [UInt8]()
         result.reserveCapacity(Int(end - offset))
         for index in first...last { result.append(contentsOf: pieces[index] ?? []) }
-        return result
+        return .bytes(result)
     }
 }

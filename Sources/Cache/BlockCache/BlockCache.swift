@@ -125,6 +125,31 @@ public final class BlockCache: @unchecked Sendable {
         return n
     }
 
+    /// Opens part of a cached block for the caller to read itself, so its bytes aren't copied here: up to `count`
+    /// bytes from `offset` within the block (fewer where the block ends).
+    ///
+    /// - Returns: the open range, or nil on a miss (see ``read(_:fileSize:)``).
+    public func openRange(_ key: BlockKey, fileSize: Int64, offset: Int, count: Int) -> OpenFileRange? {
+        let length = blockLength(index: key.index, fileSize: fileSize)
+        guard length > 0, (0..<length).contains(offset), let touchFile = pin(key) else { return nil }
+        // Pinned only while opening: once open, eviction can unlink the file without harming the reader.
+        defer { unpin(key) }
+        let path = self.path(of: key)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { discard(key) }
+            return nil
+        }
+        let range = OpenFileRange(descriptor: fd, offset: Int64(offset), count: min(count, length - offset))
+        guard (try? FileIO.size(fd, path: path)) == Int64(length) else {
+            discard(key)
+            return nil
+        }
+        if touchFile { futimens(fd, nil) }
+        if offset == 0 { _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED) }
+        return range
+    }
+
     /// Stores a block of a file of `fileSize` bytes, replacing any copy already cached, then evicts the least
     /// recently used blocks while the cache is over capacity.
     ///
