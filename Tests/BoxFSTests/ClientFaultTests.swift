@@ -100,12 +100,33 @@ final class ClientFaultTests: XCTestCase {
         try await harness.stop()
     }
 
-    func testClientRateLimiterSpacesCalls() async throws {
-        // 120 calls/min: a burst of 10, then 110/min (so no sliding minute sees more than 120): 16 calls take > 3 s.
-        let harness = try await ClientHarness.start(client: { $0.apiCallsPerMinute = 120 })
+    func testRateLimiterAllowsAWindowsWorthAtOnceThenWaitsForTheWindow() async throws {
+        // Box's rule on a 1-second window: 5 requests go at once, the next 5 a window later, the next 5 after that.
+        let limiter = RateLimiter(callsPerMinute: 5, uploadsPerMinute: 1000, window: .seconds(1))
         let started = ContinuousClock.now
-        for _ in 0..<16 { _ = try await harness.client.folder(.root) }
-        XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .seconds(2.5))
+        var starts: [Duration] = []
+        for _ in 0..<15 {
+            try await limiter.acquire(.general)
+            starts.append(ContinuousClock.now - started)
+        }
+        XCTAssertLessThan(starts[4], .milliseconds(500), "the first window's worth waits for nothing")
+        XCTAssertGreaterThanOrEqual(starts[5], .seconds(1))
+        XCTAssertGreaterThanOrEqual(starts[10], .seconds(2))
+        // The upload budget is separate: it doesn't queue behind the general one.
+        let uploadStarted = ContinuousClock.now
+        try await limiter.acquire(.upload)
+        XCTAssertLessThan(ContinuousClock.now - uploadStarted, .milliseconds(500))
+    }
+
+    func testClientSpendsAMinutesBudgetAtOnceWithoutA429() async throws {
+        // The emulator enforces Box's sliding minute at 30 calls (a few to spare for the harness's own); a burst of
+        // the client's whole 25-call minute goes out at once and meets no 429.
+        let harness = try await ClientHarness.start(client: { $0.apiCallsPerMinute = 25 })
+        try await harness.setFaults(["rate_limits": true, "rate_limit_calls_per_minute": 30])
+        let started = ContinuousClock.now
+        for _ in 0..<25 { _ = try await harness.client.folder(.root) }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(20))
+        XCTAssertEqual(harness.client.stats.rateLimited, 0)
         try await harness.stop()
     }
 }

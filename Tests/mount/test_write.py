@@ -296,6 +296,28 @@ def test_creating_a_small_file_costs_one_upload_call(emulator, mount):
     assert uploads == 1 and others <= 1, emulator.stats()["routes"]
 
 
+@pytest.mark.mount_config("write_back = async\nuploads_per_minute = 30\n")
+def test_uploads_queue_within_boxs_budget_instead_of_meeting_429s(emulator, mount):
+    """With the emulator enforcing Box's sliding minute (here 30 uploads, the mount's figure too), a burst of 36
+    files spends the minute's budget at once and the rest wait for the window: no 429, nothing lost."""
+    emulator.set_faults(rate_limits=True, rate_limit_uploads_per_minute=30)
+    try:
+        os.mkdir(mount.path / "budget")
+        folder = wait_for(lambda: emulator.find("0", "budget"), 10, "budget on Box")
+        emulator.reset_stats()
+        started = time.time()
+        for i in range(36):
+            (mount.path / "budget" / f"f{i}.txt").write_bytes(b"x" * (i + 1))
+        landed = [wait_uploaded(emulator, folder["id"], f"f{i}.txt", b"x" * (i + 1), timeout=120) for i in range(36)]
+        elapsed = time.time() - started
+        statuses = emulator.stats()["totals"]["statuses"]
+        assert "429" not in statuses, statuses
+        assert len(landed) == 36
+        assert elapsed >= 55, f"36 uploads in {elapsed:.0f}s: the budget of 30 a minute was not kept"
+    finally:
+        emulator.set_faults(rate_limits=False)
+
+
 def test_a_remote_change_while_open_for_writing_keeps_both_versions(emulator, mount):
     (mount.path / "shared.txt").write_bytes(b"base\n")
     entry = wait_uploaded(emulator, "0", "shared.txt", b"base\n")

@@ -1,11 +1,16 @@
 import Foundation
 
-/// Client-side token buckets that keep boxfs under Box's per-user limits instead of bouncing off `429`s.
+/// Client-side budgets that keep boxfs under Box's per-user limits instead of bouncing off `429`s.
 ///
-/// Each call takes one token from its bucket, waiting (suspended, not spinning) until one is due.
-/// Tokens are handed out in arrival order by reserving the next slot, so a burst of callers queues
-/// fairly. A `429` with `Retry-After` pauses every bucket: Box counts per user, so all our calls
-/// would be refused until then.
+/// Box counts requests per user over a sliding minute (~1,000 API calls, 240 upload requests). Each budget
+/// here is that same rule kept from our side: a request may start once fewer than `limit` requests started in
+/// the window before it, with the window a second longer than Box's so requests delayed on the way can't land
+/// in one of Box's minutes with the next ones. A whole minute's allowance may go in a burst (the 32 parts of a
+/// 1 GiB chunked upload, a `find` over a fresh tree), which a token bucket sized for the same minute can't allow.
+///
+/// Slots are handed out in arrival order by reserving the next one, so a burst of callers queues fairly and
+/// waits suspended, not spinning. A `429` with `Retry-After` pauses every budget: Box counts per user, so all
+/// our calls would be refused until then.
 actor RateLimiter {
     /// Which budget a request draws from.
     enum Bucket: Sendable {
@@ -15,46 +20,48 @@ actor RateLimiter {
         case upload
     }
 
-    private struct TokenBucket {
-        let capacity: Double
-        let perSecond: Double
-        var tokens: Double
-        var updated: ContinuousClock.Instant
+    /// The start times of the last `limit` requests of one budget.
+    private struct SlidingWindow {
+        let limit: Int
+        let length: Duration
+        /// A ring once full: `oldest` is the earliest of the last `limit` starts.
+        private var starts: [ContinuousClock.Instant] = []
+        private var oldest = 0
+        private var latest: ContinuousClock.Instant?
 
-        init(perMinute: Int, now: ContinuousClock.Instant) {
-            let limit = Double(max(1, perMinute))
-            // A burst of five seconds' worth, for parallel listings and reads. Box counts over a sliding
-            // minute, in which a bucket can spend its full capacity plus a minute of refill; refilling at
-            // (limit - capacity) per minute keeps that total within the limit.
-            capacity = max(1, (limit / 12).rounded(.down))
-            perSecond = max(1, limit - capacity) / 60
-            tokens = capacity
-            updated = now
+        init(limit: Int, length: Duration) {
+            self.limit = max(1, limit)
+            self.length = length
         }
 
-        /// Takes a token (possibly going into debt) and returns how long the taker must wait for it.
-        mutating func take(now: ContinuousClock.Instant) -> Duration {
-            let elapsed = now - updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            tokens = min(capacity, tokens + seconds * perSecond)
-            updated = now
-            tokens -= 1
-            return tokens >= 0 ? .zero : .seconds(-tokens / perSecond)
+        /// Reserves the earliest start at or after `now` (and after every start already reserved) that keeps
+        /// every window within the limit.
+        mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+            var start = max(now, latest ?? now)
+            if starts.count < limit {
+                starts.append(start)
+            } else {
+                start = max(start, starts[oldest] + length)
+                starts[oldest] = start
+                oldest = (oldest + 1) % limit
+            }
+            latest = start
+            return start
         }
     }
 
     private let clock = ContinuousClock()
-    private var general: TokenBucket
-    private var upload: TokenBucket
+    private var general: SlidingWindow
+    private var upload: SlidingWindow
     private var pausedUntil: ContinuousClock.Instant?
 
-    init(callsPerMinute: Int, uploadsPerMinute: Int) {
-        let now = clock.now
-        general = TokenBucket(perMinute: callsPerMinute, now: now)
-        upload = TokenBucket(perMinute: uploadsPerMinute, now: now)
+    /// - Parameter window: The span the limits count over; Box's minute plus a second of margin (tests shorten it).
+    init(callsPerMinute: Int, uploadsPerMinute: Int, window: Duration = .seconds(61)) {
+        general = SlidingWindow(limit: callsPerMinute, length: window)
+        upload = SlidingWindow(limit: uploadsPerMinute, length: window)
     }
 
-    /// Waits until the bucket grants a request.
+    /// Waits until the budget grants a request.
     func acquire(_ bucket: Bucket) async throws {
         let wait = reserve(bucket)
         if wait > .zero {
@@ -71,12 +78,13 @@ actor RateLimiter {
 
     private func reserve(_ bucket: Bucket) -> Duration {
         let now = clock.now
-        let slot: Duration
+        // A pause moves the start itself, so the window counts the request when it really goes.
+        let earliest = max(now, pausedUntil ?? now)
+        let start: ContinuousClock.Instant
         switch bucket {
-        case .general: slot = general.take(now: now)
-        case .upload: slot = upload.take(now: now)
+        case .general: start = general.reserve(now: earliest)
+        case .upload: start = upload.reserve(now: earliest)
         }
-        let paused = pausedUntil.map { $0 > now ? $0 - now : .zero } ?? .zero
-        return max(slot, paused)
+        return start - now
     }
 }
