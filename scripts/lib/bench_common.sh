@@ -4,7 +4,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
 
 BENCH_TOKEN=bench-token
 BENCH_EMULATOR_PORT=8080   # inside the namespace, so it can't clash with anything
-BENCH_RELAY_PORT=8081
 
 # bench_prepare NAME: check tools and binaries, make the work directory, bring up the namespace.
 bench_prepare() {
@@ -39,15 +38,7 @@ bench_start_emulator() {
     --port "$BENCH_EMULATOR_PORT" --data "$data" --token "$BENCH_TOKEN" \
     --public-url https://dl.boxcloud.com "$@" >"$logs/emulator.out" 2>"$logs/emulator.log" & disown
   bench_wait_for_line "$logs/emulator.out" "listening on" 900 || die "the emulator did not start; see $logs/emulator.log"
-  if [ "${BENCH_DECHUNK:-1}" = 0 ]; then
-    netns_tls_proxy "$BENCH_EMULATOR_PORT"
-    return
-  fi
-  # rclone's chunked simple uploads meet the emulator's 411 without this relay (see bench_dechunk.py).
-  nsenter --net="/var/run/netns/$NETNS_NAME" -- python3 "$(repo_root)/scripts/lib/bench_dechunk.py" \
-    "$BENCH_RELAY_PORT" "$BENCH_EMULATOR_PORT" >"$logs/relay.out" 2>"$logs/relay.log" & disown
-  bench_wait_for_line "$logs/relay.out" "listening on" 30 || die "the relay did not start; see $logs/relay.log"
-  netns_tls_proxy "$BENCH_RELAY_PORT"
+  netns_tls_proxy "$BENCH_EMULATOR_PORT"
 }
 
 # bench_wait_for_line FILE TEXT SECONDS: until FILE contains TEXT.

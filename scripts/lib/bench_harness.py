@@ -242,11 +242,13 @@ class Mount:
 
 
 class BoxfsMount(Mount):
-    name = "boxfs"
-
-    def __init__(self, binary: Path, *args):
+    def __init__(self, binary: Path, *args, write_back: str = "sync"):
         super().__init__(*args)
         self.binary = binary
+        self.write_back = write_back
+        # Its defaults (write_back = sync: close waits for Box), or with close returning at once ("boxfs-async",
+        # the like-for-like mode for rclone's --vfs-cache-mode full).
+        self.name = "boxfs" if write_back == "sync" else f"boxfs-{write_back}"
 
     def command(self):
         config = self.log_dir / "boxfs.conf"
@@ -256,6 +258,7 @@ class BoxfsMount(Mount):
             "token_url = https://api.box.com/oauth2/token",
             f"access_token = {TOKEN}",
             f"cache_dir = {self.cache_dir}",
+            f"write_back = {self.write_back}",
             "",
         ]))
         return [str(self.binary), "mount", str(self.mountpoint), "--config", str(config), "-f"]
@@ -280,6 +283,8 @@ class RcloneMount(Mount):
 def make_mount(client: str, mountpoint: Path, cache_dir: Path, log_dir: Path, boxfs_binary: Path) -> Mount:
     if client == "boxfs":
         return BoxfsMount(boxfs_binary, mountpoint, cache_dir, log_dir)
+    if client == "boxfs-async":
+        return BoxfsMount(boxfs_binary, mountpoint, cache_dir, log_dir, write_back="async")
     if client == "rclone":
         return RcloneMount("off", mountpoint, cache_dir, log_dir)
     if client == "rclone-full":
