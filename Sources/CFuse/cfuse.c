@@ -270,11 +270,21 @@ void cfuse_restore_signals(const int *signals, int count) {
     signal_pipe = -1;
 }
 
-int cfuse_reply_file_range(fuse_req_t req, int fd, off_t offset, size_t size) {
-    struct fuse_bufvec buffer = FUSE_BUFVEC_INIT(size);
-    buffer.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
-    buffer.buf[0].fd = fd;
-    buffer.buf[0].pos = offset;
-    /* No FUSE_BUF_SPLICE_MOVE: the pages belong to the block cache's file and must stay there. */
-    return fuse_reply_data(req, &buffer, 0);
+int cfuse_reply_file_ranges(fuse_req_t req, const int *fds, const off_t *offsets, const size_t *sizes, size_t count) {
+    if (count == 0)
+        return fuse_reply_buf(req, NULL, 0);
+    struct fuse_bufvec *buffers = calloc(1, sizeof(struct fuse_bufvec) + (count - 1) * sizeof(struct fuse_buf));
+    if (buffers == NULL)
+        return fuse_reply_err(req, ENOMEM);
+    buffers->count = count;
+    for (size_t i = 0; i < count; i++) {
+        buffers->buf[i].size = sizes[i];
+        buffers->buf[i].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
+        buffers->buf[i].fd = fds[i];
+        buffers->buf[i].pos = offsets[i];
+    }
+    /* No FUSE_BUF_SPLICE_MOVE: the pages belong to the block cache's files and must stay there. */
+    int result = fuse_reply_data(req, buffers, 0);
+    free(buffers);
+    return result;
 }

@@ -47,6 +47,17 @@ final class FUSEFileTests: XCTestCase {
         XCTAssertEqual(read.output, FileManager.default.contents(atPath: source))
     }
 
+    func testAGivenMaxReadMountsAndReadsInPiecesOfThatSize() throws {
+        // libfuse refuses a session whose init doesn't repeat the max_read mount option (EPROTO at the first request).
+        let mount = try FUSETestMount(options: ["max_read=131072"])
+        defer { mount.tearDown() }
+        let source = mount.scratch("source")
+        try XCTAssertEqual(mount.run("/bin/dd", ["if=/dev/urandom", "of=\(source)", "bs=1M", "count=2", "status=none"]).status, 0)
+        try XCTAssertEqual(mount.run("/bin/cp", [source, mount.path("copy")]).status, 0)
+        let compare = try mount.run("/usr/bin/cmp", [source, mount.path("copy")])
+        XCTAssertEqual(compare.status, 0, compare.text + compare.error)
+    }
+
     func testConcurrentReadersAndWritersAllGetTheirAnswers() throws {
         let mount = try FUSETestMount()
         defer { mount.tearDown() }

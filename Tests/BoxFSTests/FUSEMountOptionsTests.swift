@@ -20,7 +20,7 @@ final class FUSEMountOptionsTests: XCTestCase {
     }
 
     func testDefaultsAreReadWriteWithDefaultPermissions() throws {
-        XCTAssertEqual(try MountOptions(parsing: []).libfuseArguments, ["boxfs", "-o", "fsname=boxfs,subtype=boxfs,default_permissions,rw"])
+        XCTAssertEqual(try MountOptions(parsing: []).libfuseArguments, ["boxfs", "-o", "fsname=boxfs,subtype=boxfs,default_permissions,rw,max_read=1028096"])
     }
 
     func testRejectsUnknownOptionsAndBadValues() {

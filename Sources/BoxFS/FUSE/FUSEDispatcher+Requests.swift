@@ -119,8 +119,8 @@ extension FUSEDispatcher {
             switch data {
             case .bytes(let bytes):
                 _ = bytes.withUnsafeBytes { request.reply(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
-            case .file(let range):
-                request.reply(file: range, count: min(size, range.count))
+            case .files(let ranges):
+                request.reply(files: ranges, count: min(size, data.count))
             }
         }
     }

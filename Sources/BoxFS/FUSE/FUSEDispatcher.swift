@@ -19,11 +19,15 @@ final class FUSEDispatcher: @unchecked Sendable {
     let inFlight = InFlightRequests()
     /// Where the session is mounted, to find the mount's device when raising the kernel's read-ahead.
     let mountpoint: String
+    /// The `max_read=` mount option, which libfuse requires `init` to repeat.
+    let maxRead: UInt32
 
-    init(operations: any FUSEOperations, overrides: OwnershipOverrides, mountpoint: String, logger: Logger) {
+    init(operations: any FUSEOperations, overrides: OwnershipOverrides, mountpoint: String, maxRead: UInt32,
+         logger: Logger) {
         self.operations = operations
         self.overrides = overrides
         self.mountpoint = mountpoint
+        self.maxRead = maxRead
         self.logger = logger
     }
 
@@ -102,6 +106,7 @@ final class FUSEDispatcher: @unchecked Sendable {
             logger.warning("kernel lacks requested FUSE capabilities", metadata: ["capabilities": "\(unsupported.rawValue)"])
         }
         conn.pointee.want = connection.wanted.intersection(connection.capable).rawValue
+        conn.pointee.max_read = maxRead
         conn.pointee.max_write = connection.maxWrite
         conn.pointee.max_readahead = connection.maxReadahead
         conn.pointee.max_background = connection.maxBackground

@@ -151,9 +151,20 @@ final class FUSERequest: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { reply(bytes: $0) }
     }
 
-    /// Answers a read with the first `count` bytes of `range`, spliced from its file where libfuse can.
-    func reply(file range: OpenFileRange, count: Int) {
-        send("data") { cfuse_reply_file_range($0, range.descriptor, off_t(range.offset), count) }
+    /// Answers a read with the first `count` bytes of `ranges`, spliced from their files where libfuse can.
+    func reply(files ranges: [OpenFileRange], count: Int) {
+        var descriptors: [Int32] = [], offsets: [off_t] = [], sizes: [Int] = []
+        var left = count
+        for range in ranges where left > 0 {
+            descriptors.append(range.descriptor)
+            offsets.append(off_t(range.offset))
+            sizes.append(min(left, range.count))
+            left -= sizes[sizes.count - 1]
+        }
+        // `ranges` keeps the descriptors open until the reply is sent.
+        withExtendedLifetime(ranges) {
+            send("data") { cfuse_reply_file_ranges($0, descriptors, offsets, sizes, descriptors.count) }
+        }
     }
 
     func reply(written count: Int) {

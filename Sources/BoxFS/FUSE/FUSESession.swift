@@ -65,7 +65,8 @@ public final class FUSESession: @unchecked Sendable {
         keepReplyBuffersInTheHeap()
 
         let dispatcher = FUSEDispatcher(
-            operations: operations, overrides: OwnershipOverrides(options), mountpoint: mountpoint, logger: logger)
+            operations: operations, overrides: OwnershipOverrides(options), mountpoint: mountpoint,
+            maxRead: options.effectiveMaxRead, logger: logger)
         let arguments = options.libfuseArguments
         let cArguments = arguments.map { strdup($0)! }
         defer { cArguments.forEach { free($0) } }

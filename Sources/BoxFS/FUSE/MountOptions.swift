@@ -20,8 +20,17 @@ public struct MountOptions: Sendable, Hashable {
     /// Have a `fusermount3` helper unmount when the process dies, even by SIGKILL, so a crash leaves no
     /// stale mount (`auto_unmount`; libfuse then mounts through `fusermount3`).
     public var autoUnmount: Bool = false
-    /// The largest read request, in bytes (`max_read=`).
+    /// The largest read request, in bytes (`max_read=`); nil for ``defaultMaxRead``.
     public var maxRead: UInt32?
+
+    /// The largest read whose reply libfuse can splice through a pipe of Linux's default size limit
+    /// (`/proc/sys/fs/pipe-max-size`, 1 MiB): libfuse wants room for the data plus a page each for the header, the
+    /// spare and every file buffer (two when a read spans two cache blocks). A full 1 MiB read would need a larger
+    /// pipe, which only CAP_SYS_RESOURCE may have, and libfuse then copies instead of splicing.
+    public static let defaultMaxRead: UInt32 = (1 << 20) - 5 * 4096
+
+    /// What the kernel and libfuse are told: `maxRead` or the default.
+    var effectiveMaxRead: UInt32 { maxRead ?? Self.defaultMaxRead }
     /// Further mount flags passed to the kernel as given (`noatime`, `nodev`, `noexec`, `sync`, ...).
     public var flags: [String] = []
     /// Report every inode as owned by this user (`uid=`), whatever the filesystem says.
@@ -74,7 +83,7 @@ public struct MountOptions: Sendable, Hashable {
         if allowOther { options.append("allow_other") }
         if autoUnmount { options.append("auto_unmount") }
         options.append(readOnly ? "ro" : "rw")
-        if let maxRead { options.append("max_read=\(maxRead)") }
+        options.append("max_read=\(effectiveMaxRead)")
         options += flags
         return ["boxfs", "-o", options.joined(separator: ",")]
     }

@@ -51,7 +51,7 @@ actor BlockFetcher {
     nonisolated func block(_ key: BlockKey, fileSize: Int64) async throws -> [UInt8] {
         switch try await read(key, fileSize: fileSize, within: 0..<cache.blockSize) {
         case .bytes(let bytes): return bytes
-        case .file(let range): return try range.bytes()
+        case .files(let ranges): return try ReadData.files(ranges).bytes()
         }
     }
 
@@ -64,12 +64,12 @@ actor BlockFetcher {
     nonisolated func read(_ key: BlockKey, fileSize: Int64, within range: Range<Int>) async throws -> ReadData {
         let wanted = range.clamped(to: 0..<cache.blockLength(index: key.index, fileSize: fileSize))
         guard !wanted.isEmpty else { return .bytes([]) }
-        if let open = cached(key, fileSize: fileSize, wanted) { return .file(open) }
+        if let open = cached(key, fileSize: fileSize, wanted) { return .files([open]) }
         switch try await download(key, fileSize: fileSize).value {
         case .inMemory(let block):
             return .bytes(Array(block[wanted]))
         case .cached:
-            if let open = cached(key, fileSize: fileSize, wanted) { return .file(open) }
+            if let open = cached(key, fileSize: fileSize, wanted) { return .files([open]) }
             // Evicted before we could read it (a cache smaller than the downloads in flight): fetch it for us alone.
             logger.debug("block \(key) was evicted as it landed; fetching it again")
             return .bytes(Array(try await Self.downloadIntoMemory(key, range: byteRange(of: key, fileSize: fileSize), fetch)[wanted]))
@@ -90,7 +90,7 @@ actor BlockFetcher {
         }
     }
 
-    /// The cached part of a block, opened for the bridge to splice (see ``ReadData/file(_:)``).
+    /// The cached part of a block, opened for the bridge to splice (see ``ReadData/files(_:)``).
     private nonisolated func cached(_ key: BlockKey, fileSize: Int64, _ wanted: Range<Int>) -> OpenFileRange? {
         guard let open = cache.openRange(key, fileSize: fileSize, offset: wanted.lowerBound, count: wanted.count),
               open.count == wanted.count else { return nil }

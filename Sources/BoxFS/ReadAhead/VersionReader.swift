@@ -34,22 +34,20 @@ struct VersionReader: Sendable {
         // answered by splicing its file.
         if first == last { return try await fetcher.read(key(first), fileSize: size, within: piece(first)) }
 
-        let pieces = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+        let pieces = try await withThrowingTaskGroup(of: (Int, ReadData).self) { group in
             for index in first...last {
-                group.addTask {
-                    switch try await fetcher.read(key(index), fileSize: size, within: piece(index)) {
-                    case .bytes(let bytes): (index, bytes)
-                    case .file(let range): (index, try range.bytes())
-                    }
-                }
+                group.addTask { (index, try await fetcher.read(key(index), fileSize: size, within: piece(index))) }
             }
-            var byIndex: [Int: [UInt8]] = [:]
-            for try await (index, bytes) in group { byIndex[index] = bytes }
-            return byIndex
+            var byIndex: [Int: ReadData] = [:]
+            for try await (index, data) in group { byIndex[index] = data }
+            return (first...last).map { byIndex[$0] ?? .bytes([]) }
         }
+        // All cached: one spliced answer from several block files. Otherwise the pieces are joined in memory.
+        let ranges = pieces.compactMap { if case .files(let ranges) = $0 { ranges } else { nil } }
+        if ranges.count == pieces.count { return .files(ranges.flatMap { $0 }) }
         var result = [UInt8]()
         result.reserveCapacity(Int(end - offset))
-        for index in first...last { result.append(contentsOf: pieces[index] ?? []) }
+        for piece in pieces { result += try piece.bytes() }
         return .bytes(result)
     }
 }

@@ -93,10 +93,11 @@ int cfuse_reply_open(fuse_req_t req, uint64_t handle, int keep_cache, int direct
 int cfuse_reply_create(fuse_req_t req, const struct fuse_entry_param *entry, uint64_t handle, int keep_cache,
                        int direct_io, int nonseekable);
 
-/* Replies to a read with `size` bytes of the open file `fd` from `offset`. When the session negotiated
-   FUSE_CAP_SPLICE_WRITE the bytes are spliced from the file's page cache into /dev/fuse and never pass
-   through user memory; otherwise libfuse reads them into a buffer first. `fd` may be closed on return. */
-int cfuse_reply_file_range(fuse_req_t req, int fd, off_t offset, size_t size);
+/* Replies to a read with `sizes[i]` bytes of each open file `fds[i]` from `offsets[i]`, in order. When the
+   session negotiated FUSE_CAP_SPLICE_WRITE (and the reply fits libfuse's pipe) the bytes are spliced from the
+   files' page cache into /dev/fuse without passing through user memory; otherwise libfuse reads them into a
+   buffer first. The descriptors may be closed on return. */
+int cfuse_reply_file_ranges(fuse_req_t req, const int *fds, const off_t *offsets, const size_t *sizes, size_t count);
 
 /* Signals that should unmount are turned into bytes (the signal number) written to `write_fd`, a pipe a
    Swift thread reads: a signal handler may do little more than write(2). Process-wide, like signal
