@@ -137,6 +137,19 @@ def test_box_metadata_as_extended_attributes(emulator, mount):
     assert "user.box.id=" in out
 
 
+@pytest.mark.mount_config("xattrs = off\n")
+def test_xattrs_off_tells_the_kernel_to_stop_asking(emulator, mount):
+    entry = next(e for e in emulator.list_folder("0") if e["type"] == "file")
+    path = mount.path / entry["name"]
+    for name in ("user.box.id", "security.selinux"):
+        try:
+            os.getxattr(path, name)
+            raise AssertionError(f"{name} was answered with xattrs off")
+        except OSError as e:
+            assert e.errno == errno.EOPNOTSUPP, e
+    run("ls", "-l", mount.path)  # ls copes (it asks every entry, and the kernel answers for us)
+
+
 def test_statfs_reports_the_quota(emulator, mount):
     status, me = emulator.api("GET", "/users/me")
     assert status == 200

@@ -70,6 +70,7 @@ struct ConfigKey: Sendable {
             }
             config.writeBack = mode
         },
+        ConfigKey(name: "xattrs") { $0.extendedAttributes = try ConfigValues.bool($1) },
         ConfigKey(name: "proxy") { $0.proxy = try ProxySetting.parse($1) },
         // Upload
         ConfigKey(name: "unmount_upload_wait") { $0.unmountUploadWait = try ConfigValues.duration($1) },

@@ -189,6 +189,10 @@ extension FUSEDispatcher {
 
     /// `size` 0 is the caller asking how big a buffer it needs; a value larger than `size` is `ERANGE`.
     func getxattr(_ raw: OpaquePointer, inode: fuse_ino_t, name: String, size: Int) {
+        guard operations.mayHaveExtendedAttribute(named: name) else {
+            fuse_reply_err(raw, FUSEError.noAttribute.errno)
+            return
+        }
         serve(raw, "getxattr") { request, operations in
             Self.replyExtendedAttribute(request, try await operations.getxattr(inode: Inode(inode), name: name), size: size)
         }

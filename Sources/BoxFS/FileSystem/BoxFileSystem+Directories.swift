@@ -18,6 +18,7 @@ extension BoxFileSystem {
             } else {
                 parentInode = try catalog.inode(of: try await catalog.item(id).parentID ?? catalog.rootID)
             }
+            let generation = catalog.store.generation
             var entries: [DirectoryHandle.Entry] = [
                 .init(name: ".", inode: inode, record: nil, kind: .folder),
                 .init(name: "..", inode: parentInode, record: nil, kind: .folder),
@@ -25,7 +26,10 @@ extension BoxFileSystem {
             for child in try await catalog.children(of: id) {
                 entries.append(.init(name: child.name, inode: try catalog.inode(of: child.id), record: child, kind: child.kind))
             }
-            return OpenReply(handle: directories.insert(DirectoryHandle(inode: inode, entries: entries)), keepCache: false)
+            // Taken before the listing was read, so a change made meanwhile shows as a newer generation. Inodes
+            // numbered for new children above count as changes too: the next readdir then reads records afresh.
+            let handle = DirectoryHandle(inode: inode, entries: entries, generation: generation)
+            return OpenReply(handle: directories.insert(handle), keepCache: false)
         }
     }
 
@@ -34,15 +38,22 @@ extension BoxFileSystem {
             let listing = try directories.get(handle)
             guard offset < listing.entries.count else { return [] }
             let slice = listing.entries[Int(offset)..<min(listing.entries.count, Int(offset) + limit)]
+            let snapshotCurrent = plus && catalog.store.generation == listing.generation
             return try slice.map { item in
                 let type: FileType = item.kind == .folder ? .directory : .regular
                 guard plus else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
                 // Readdirplus answers attributes too, so `ls -l` needs no lookup per name. "." and ".." carry
                 // their own attributes but the kernel ignores (and the bridge forgets) them.
-                // The freshest record, not the opendir snapshot: a file written since then must not have its
-                // size reset to the snapshot's in the kernel.
-                let id = try catalog.id(of: item.inode)
-                let record = try localChanges.record(for: id) ?? catalog.store.item(id) ?? item.record
+                // The freshest record, not a stale snapshot: a file written since opendir must not have its size
+                // reset to the snapshot's in the kernel. While the store hasn't changed since opendir the snapshot
+                // is current, which spares two SQLite queries per entry (most of a warm `ls -l`).
+                let record: ItemRecord?
+                if snapshotCurrent, let snapshot = item.record {
+                    record = localChanges.record(for: snapshot.id) ?? snapshot
+                } else {
+                    let id = try catalog.id(of: item.inode)
+                    record = try localChanges.record(for: id) ?? catalog.store.item(id) ?? item.record
+                }
                 guard let record else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
                 lookups.remember(item.inode)
                 return DirectoryEntry(name: item.name, entry: EntryReply(

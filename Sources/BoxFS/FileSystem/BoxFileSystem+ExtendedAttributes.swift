@@ -23,10 +23,15 @@ extension BoxFileSystem {
         }
     }
 
+    /// Only `user.box.*` names: the bridge answers the rest (`ls -l`'s security.selinux) without a task. With
+    /// xattrs off, every name comes here once, to be told ENOSYS.
+    func mayHaveExtendedAttribute(named name: String) -> Bool {
+        !options.extendedAttributes || BoxAttribute(rawValue: name) != nil
+    }
+
     func getxattr(inode: Inode, name: String) async throws -> [UInt8] {
-        // `ls -l` asks every entry for security.selinux (and others ask for ACLs): answer names that can't be
-        // ours at once, without a task or a cache lookup.
-        guard BoxAttribute(rawValue: name) != nil else { throw FUSEError.noAttribute }
+        // ENOSYS makes the kernel answer every later getxattr itself (EOPNOTSUPP): no round trips at all.
+        guard options.extendedAttributes else { throw FUSEError.notImplemented }
         return try await run("getxattr \(name) of \(path(inode))") { [self] in
             guard let attribute = BoxAttribute(rawValue: name) else { throw FUSEError.noAttribute }
             let (record, pending) = try await current(inode)
@@ -36,7 +41,8 @@ extension BoxFileSystem {
     }
 
     func listxattr(inode: Inode) async throws -> [String] {
-        try await run("listxattr \(path(inode))") { [self] in
+        guard options.extendedAttributes else { throw FUSEError.notImplemented }
+        return try await run("listxattr \(path(inode))") { [self] in
             let (record, pending) = try await current(inode)
             return BoxAttribute.allCases.filter { $0.value(of: record, pending: pending) != nil }.map(\.rawValue)
         }

@@ -5,6 +5,8 @@ import Cache
 struct DirectoryHandle: Sendable {
     let inode: Inode
     let entries: [Entry]
+    /// The metadata store's generation when `entries` was read: while it is unchanged, their records are current.
+    let generation: Int64
 
     struct Entry: Sendable {
         let name: String

@@ -18,6 +18,8 @@ struct FileSystemOptions: Sendable {
     var parallelUploads = 4
     /// When a closed file's upload must be done: before close(2) returns, or later.
     var writeBack: WriteBack = .sync
+    /// Whether `user.box.*` extended attributes are served (see ``BoxFSConfiguration/extendedAttributes``).
+    var extendedAttributes = true
     /// The longest an operation waits for Box before failing with EIO (0: no limit).
     var operationTimeout: TimeInterval = 60
 

@@ -141,6 +141,7 @@ public struct BoxFSMount {
         o.metadataTTL = configuration.metadataTTL
         o.operationTimeout = configuration.operationTimeout
         o.writeBack = configuration.writeBack
+        o.extendedAttributes = configuration.extendedAttributes
         o.metadataTTLWithEvents = configuration.followEvents ? configuration.metadataTTLWithEvents : configuration.metadataTTL
         o.readAheadMaximum = configuration.readAheadMax
         o.readAheadMemory = configuration.readAheadMemory

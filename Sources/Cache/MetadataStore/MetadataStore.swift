@@ -38,6 +38,12 @@ public final class MetadataStore: @unchecked Sendable {
         try lock.withLock { try body(db) }
     }
 
+    /// A number that changes whenever any cached row does (SQLite's count of changed rows), so a snapshot taken
+    /// at one value is known to be current while the value stays the same.
+    public var generation: Int64 {
+        lock.withLock { db.totalChanges }
+    }
+
     /// Runs `body` in one transaction with exclusive use of the connection.
     @discardableResult
     func inTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {

@@ -66,6 +66,9 @@ final class SQLiteConnection {
     /// The rowid of the last successful INSERT on this connection.
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows inserted, updated or deleted through this connection since it was opened.
+    var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
     /// Runs `body` in one transaction, rolled back if it throws. `BEGIN IMMEDIATE` takes the write lock up front,
     /// so a transaction never fails half-way with `SQLITE_BUSY` when it first writes.
     func transaction<T>(_ body: () throws -> T) throws -> T {
