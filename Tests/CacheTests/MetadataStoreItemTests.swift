@@ -12,7 +12,7 @@ final class MetadataStoreItemTests: XCTestCase {
 
     private func file(_ id: ItemID, in parent: ItemID, _ name: String) -> ItemRecord {
         ItemRecord(id: id, parentID: parent, name: name, kind: .file, size: 42, sha1: "abc", etag: "1",
-                   fileVersionID: "v1", sequenceID: "1", contentModifiedAt: now, modifiedAt: now,
+                   fileVersionID: "v1", sequenceID: "1", contentModifiedAt: Timestamp(now), modifiedAt: now,
                    createdAt: now, fetchedAt: now)
     }
 
@@ -25,6 +25,40 @@ final class MetadataStoreItemTests: XCTestCase {
         try store.upsert(record)
         XCTAssertEqual(try store.item("10"), record)
         XCTAssertNil(try store.item("11"))
+    }
+
+    func testContentTimesKeepEveryNanosecond() throws {
+        var record = file("10", in: .root, "a.txt")
+        record.contentModifiedAt = Timestamp(seconds: 1_700_000_000, nanoseconds: 123_456_789)
+        try store.upsert(record)
+        XCTAssertEqual(try store.item("10")?.contentModifiedAt, Timestamp(seconds: 1_700_000_000, nanoseconds: 123_456_789))
+        // Box's echo in whole seconds keeps the sub-second part set here; another second replaces it.
+        record.contentModifiedAt = Timestamp(seconds: 1_700_000_000, nanoseconds: 0)
+        try store.upsert(record)
+        XCTAssertEqual(try store.item("10")?.contentModifiedAt?.nanoseconds, 123_456_789)
+        record.contentModifiedAt = Timestamp(seconds: 1_700_000_001, nanoseconds: 0)
+        try store.upsert(record)
+        XCTAssertEqual(try store.item("10")?.contentModifiedAt, Timestamp(seconds: 1_700_000_001, nanoseconds: 0))
+        // Before 1970 too.
+        record.contentModifiedAt = Timestamp(seconds: -2, nanoseconds: 500)
+        try store.upsert(record, keepingSubsecondTime: false)
+        XCTAssertEqual(try store.item("10")?.contentModifiedAt, Timestamp(seconds: -2, nanoseconds: 500))
+    }
+
+    func testAVersion1DatabaseIsUpgradedWithItsTimes() throws {
+        let path = makeTemporaryPath()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        do {
+            let old = try SQLiteConnection(path: path + "/metadata.sqlite")
+            try old.execute(MetadataSchema.createVersion1)
+            try old.execute("PRAGMA user_version = 1")
+            _ = try old.run("""
+                INSERT INTO items (id, parent_id, name, name_key, kind, size, content_modified_at, fetched_at)
+                VALUES ('7', '0', 'old.txt', 'old.txt', 'file', 1, 1700000000.5, 1700000000)
+                """)
+        }
+        let upgraded = try MetadataStore(directory: CacheDirectory(path: path))
+        XCTAssertEqual(try upgraded.item("7")?.contentModifiedAt, Timestamp(seconds: 1_700_000_000, nanoseconds: 500_000_000))
     }
 
     func testUpsertUpdatesAnExistingItem() throws {

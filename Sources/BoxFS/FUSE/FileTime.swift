@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Cache
 import Foundation
 
 /// A point in time with the nanosecond precision of a `timespec`.
@@ -21,6 +22,11 @@ public struct FileTime: Sendable, Hashable, Comparable {
         let interval = date.timeIntervalSince1970
         let whole = interval.rounded(.down)
         self.init(seconds: Int64(whole), nanoseconds: min(UInt32((interval - whole) * 1e9), 999_999_999))
+    }
+
+    /// Exactly `time`.
+    public init(_ time: Timestamp) {
+        self.init(seconds: time.seconds, nanoseconds: time.nanoseconds)
     }
 
     public init(_ spec: Glibc.timespec) {

@@ -23,9 +23,9 @@ extension BoxFileSystem {
             }
             if let change = changes.modificationTime {
                 try ensureWritable()
-                let mtime: Date = switch change {
-                case .now: Date()
-                case .time(let time): time.date
+                let mtime: Timestamp = switch change {
+                case .now: .now()
+                case .time(let time): Timestamp(seconds: time.seconds, nanoseconds: time.nanoseconds)
                 }
                 record = try await setModificationTime(of: record, inode: inode, to: mtime)
             }
@@ -36,8 +36,9 @@ extension BoxFileSystem {
     /// What `stat` shows for a record: Box's size (or the staged size while the file is written), its content
     /// time as mtime, and the mount's ownership and modes.
     func attributes(of record: ItemRecord, inode: Inode) throws -> FileAttributes {
-        let mtime = FileTime(record.contentModifiedAt ?? record.modifiedAt ?? record.createdAt ?? Date(timeIntervalSince1970: 0))
-        let ctime = FileTime(record.modifiedAt ?? record.contentModifiedAt ?? Date(timeIntervalSince1970: 0))
+        let epoch = Date(timeIntervalSince1970: 0)
+        let mtime = record.contentModifiedAt.map { FileTime($0) } ?? FileTime(record.modifiedAt ?? record.createdAt ?? epoch)
+        let ctime = record.modifiedAt.map { FileTime($0) } ?? record.contentModifiedAt.map { FileTime($0) } ?? FileTime(epoch)
         switch record.kind {
         case .folder:
             return FileAttributes(
@@ -60,7 +61,7 @@ extension BoxFileSystem {
             attributeTimeout: options.kernelCacheTimeout, entryTimeout: options.kernelCacheTimeout)
     }
 
-    private func setModificationTime(of record: ItemRecord, inode: Inode, to mtime: Date) async throws -> ItemRecord {
+    private func setModificationTime(of record: ItemRecord, inode: Inode, to mtime: Timestamp) async throws -> ItemRecord {
         writers.content(of: inode)?.modificationTime = mtime
         if record.kind == .folder {
             // Box keeps no settable folder times; remember it for this mount's cache only.
@@ -75,7 +76,7 @@ extension BoxFileSystem {
         }
         // On Box (perhaps uploaded a moment ago, under the id the inode now maps to).
         let id = try catalog.id(of: inode)
-        let result = try await client.update(id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime, ifMatch: nil)
+        let result = try await client.update(id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime.date, ifMatch: nil)
         var fresh = result.record(fetchedAt: Date(), parentOverride: record.parentID)
         fresh.contentModifiedAt = mtime  // Box keeps whole seconds; show what was set, as a local disk would
         try catalog.store.upsert(fresh, keepingSubsecondTime: false)

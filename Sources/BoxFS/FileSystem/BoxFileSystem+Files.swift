@@ -32,7 +32,7 @@ extension BoxFileSystem {
             let now = Date()
             let record = ItemRecord(
                 id: .provisional(), parentID: folder, name: name, kind: .file, size: 0,
-                contentModifiedAt: now, modifiedAt: now, createdAt: now, fetchedAt: now)
+                contentModifiedAt: Timestamp(now), modifiedAt: now, createdAt: now, fetchedAt: now)
             try catalog.store.upsert(record)
             localChanges.set(record)
             let inode = try catalog.inode(of: record.id)
@@ -224,7 +224,7 @@ extension BoxFileSystem {
         }
         try content.sync()
         let size = try content.size()
-        let mtime = content.modificationTime ?? Date()
+        let mtime = content.modificationTime ?? .now()
         // The inode names the file even if its upload rekeyed it meanwhile; retry once if that raced us.
         var updated: ItemRecord?
         for _ in 0..<2 where updated == nil {

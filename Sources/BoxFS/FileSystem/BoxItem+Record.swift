@@ -10,6 +10,6 @@ extension BoxItem {
         ItemRecord(
             id: id, parentID: parentOverride ?? parentID, name: name, kind: kind, size: size,
             sha1: sha1, etag: etag, fileVersionID: fileVersionID, sequenceID: sequenceID,
-            contentModifiedAt: contentModifiedAt, modifiedAt: modifiedAt, createdAt: createdAt, fetchedAt: fetchedAt)
+            contentModifiedAt: contentModifiedAt.map(Timestamp.init), modifiedAt: modifiedAt, createdAt: createdAt, fetchedAt: fetchedAt)
     }
 }

@@ -160,11 +160,11 @@ final class ItemCatalog: Sendable {
     /// until it is listed (listing it here could cost a call per 1,000 entries for a `stat`).
     private func allFilesRecord(cached: ItemRecord?) throws -> ItemRecord {
         let now = Date()
-        let newest = try store.children(of: .root).compactMap { $0.modifiedAt ?? $0.contentModifiedAt }.max()
+        let newest = try store.children(of: .root).compactMap { $0.modifiedAt ?? $0.contentModifiedAt?.date }.max()
         var record = cached ?? ItemRecord(
-            id: .root, parentID: nil, name: "All Files", kind: .folder, contentModifiedAt: now, modifiedAt: now,
+            id: .root, parentID: nil, name: "All Files", kind: .folder, contentModifiedAt: Timestamp(now), modifiedAt: now,
             fetchedAt: now)
-        record.contentModifiedAt = newest ?? record.contentModifiedAt
+        record.contentModifiedAt = newest.map(Timestamp.init) ?? record.contentModifiedAt
         record.modifiedAt = newest ?? record.modifiedAt
         record.fetchedAt = Date()
         try store.upsert(record)

@@ -13,7 +13,7 @@ final class StagedContent: @unchecked Sendable {
     private let lock = NSLock()
     private var writers = 0
     private var dirty: Bool
-    private var explicitMtime: Date?
+    private var explicitMtime: Timestamp?
 
     init(file: StagingFile, baseETag: String?, baseSize: Int64 = 0, dirty: Bool) {
         self.file = file
@@ -60,7 +60,7 @@ final class StagedContent: @unchecked Sendable {
 
     /// The mtime a `utimens` set while the file was open (`cp -p` sets it before closing); it wins over the
     /// time of the last write.
-    var modificationTime: Date? {
+    var modificationTime: Timestamp? {
         get { lock.withLock { explicitMtime } }
         set { lock.withLock { explicitMtime = newValue } }
     }

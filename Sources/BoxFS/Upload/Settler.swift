@@ -30,7 +30,7 @@ struct Settler: Sendable {
                     name: local.name != onBox.name ? local.name : nil,
                     parent: local.parentID != onBox.parentID ? local.parentID : nil,
                     contentModifiedAt: Self.sameSecond(local.contentModifiedAt, onBox.contentModifiedAt)
-                        ? nil : local.contentModifiedAt,
+                        ? nil : local.contentModifiedAt?.date,
                     ifMatch: nil)
                 try localChanges.serialized { _ = try localChanges.adopt(result.record(fetchedAt: Date()), in: store) }
                 backoff = .milliseconds(500)
@@ -70,9 +70,9 @@ struct Settler: Sendable {
     }
 
     /// Box keeps whole seconds; a local time is on Box if Box has it truncated.
-    private static func sameSecond(_ local: Date?, _ onBox: Date?) -> Bool {
+    private static func sameSecond(_ local: Timestamp?, _ onBox: Timestamp?) -> Bool {
         guard let local else { return true }
         guard let onBox else { return false }
-        return local.timeIntervalSince1970.rounded(.down) == onBox.timeIntervalSince1970.rounded(.down)
+        return local.seconds == onBox.seconds
     }
 }

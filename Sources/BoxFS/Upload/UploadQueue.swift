@@ -51,10 +51,9 @@ actor UploadQueue {
 
     /// Journals the staging file as the newest content of `inode` (an upload to `target`) and schedules it.
     /// When this returns, the data survives a crash.
-    func enqueue(inode: Inode, stagingPath: String, target: Cache.UploadTarget, size: Int64, mtime: Date) throws {
+    func enqueue(inode: Inode, stagingPath: String, target: Cache.UploadTarget, size: Int64, mtime: Timestamp) throws {
         let entry = try store.addUpload(
-            stagingPath: stagingPath, target: target, size: size,
-            mtimeNanoseconds: Int64(mtime.timeIntervalSince1970 * 1e9))
+            stagingPath: stagingPath, target: target, size: size, mtimeNanoseconds: mtime.nanosecondsSince1970)
         schedule(entry, for: inode)
     }
 

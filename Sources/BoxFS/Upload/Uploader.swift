@@ -21,7 +21,7 @@ struct Uploader: Sendable {
             return
         }
         guard let parent = record.parentID else { throw FileSystemError.notFound }
-        let mtime = record.contentModifiedAt ?? Date(timeIntervalSince1970: Double(entry.mtimeNanoseconds) / 1e9)
+        let mtime = (record.contentModifiedAt ?? Timestamp(nanosecondsSince1970: entry.mtimeNanoseconds)).date
         let uploaded: BoxItem
         if record.isProvisional {
             localChanges.setCreating(record.name, in: parent, true)

@@ -17,8 +17,9 @@ public struct ItemRecord: Sendable, Equatable {
     public var fileVersionID: String?
     /// Box's `sequence_id`, compared with events' to drop stale ones.
     public var sequenceID: String?
-    /// The client-supplied content time, which is what a filesystem shows as mtime.
-    public var contentModifiedAt: Date?
+    /// The client-supplied content time, which is what a filesystem shows as mtime: to the nanosecond when set
+    /// through the mount, whole seconds as Box keeps it.
+    public var contentModifiedAt: Timestamp?
     public var modifiedAt: Date?
     public var createdAt: Date?
     /// When this record was read from Box; the filesystem's TTL policy compares against it.
@@ -27,7 +28,7 @@ public struct ItemRecord: Sendable, Equatable {
     public init(
         id: ItemID, parentID: ItemID?, name: String, kind: ItemKind, size: Int64 = 0,
         sha1: String? = nil, etag: String? = nil, fileVersionID: String? = nil, sequenceID: String? = nil,
-        contentModifiedAt: Date? = nil, modifiedAt: Date? = nil, createdAt: Date? = nil, fetchedAt: Date
+        contentModifiedAt: Timestamp? = nil, modifiedAt: Date? = nil, createdAt: Date? = nil, fetchedAt: Date
     ) {
         self.id = id
         self.parentID = parentID

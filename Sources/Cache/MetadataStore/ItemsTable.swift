@@ -4,7 +4,7 @@ import Foundation
 enum ItemsTable {
     private static let columns = """
         id, parent_id, name, kind, size, sha1, etag, file_version_id, sequence_id, \
-        content_modified_at, modified_at, created_at, fetched_at
+        content_modified_ns, modified_at, created_at, fetched_at
         """
 
     static func item(_ id: ItemID, in db: SQLiteConnection) throws -> ItemRecord? {
@@ -42,10 +42,10 @@ enum ItemsTable {
                 parent_id = excluded.parent_id, name = excluded.name, name_key = excluded.name_key,
                 kind = excluded.kind, size = excluded.size, sha1 = excluded.sha1, etag = excluded.etag,
                 file_version_id = excluded.file_version_id, sequence_id = excluded.sequence_id,
-                content_modified_at = CASE
-                    WHEN ? AND excluded.content_modified_at = CAST(excluded.content_modified_at AS INTEGER)
-                        AND CAST(items.content_modified_at AS INTEGER) = excluded.content_modified_at
-                    THEN items.content_modified_at ELSE excluded.content_modified_at END,
+                content_modified_ns = CASE
+                    WHEN ? AND excluded.content_modified_ns % 1000000000 = 0
+                        AND items.content_modified_ns / 1000000000 = excluded.content_modified_ns / 1000000000
+                    THEN items.content_modified_ns ELSE excluded.content_modified_ns END,
                 modified_at = excluded.modified_at,
                 created_at = excluded.created_at, fetched_at = excluded.fetched_at
             """,
@@ -93,7 +93,7 @@ enum ItemsTable {
             etag: row.optionalString(6),
             fileVersionID: row.optionalString(7),
             sequenceID: row.optionalString(8),
-            contentModifiedAt: row.optionalDate(9),
+            contentModifiedAt: row.optionalInt64(9).map(Timestamp.init(nanosecondsSince1970:)),
             modifiedAt: row.optionalDate(10),
             createdAt: row.optionalDate(11),
             fetchedAt: row.date(12))

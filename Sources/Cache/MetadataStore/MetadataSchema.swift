@@ -1,24 +1,30 @@
 /// The metadata database's tables, versioned with `PRAGMA user_version`.
 enum MetadataSchema {
-    static let version = 1
+    static let version = 2
 
     /// Creates the schema in a new database and refuses one written by a newer schema.
     static func prepare(_ db: SQLiteConnection) throws {
         let found = try db.queryFirst("PRAGMA user_version") { Int($0.int64(0)) } ?? 0
-        switch found {
-        case version:
-            return
-        case 0:
-            try db.transaction {
-                try db.execute(createVersion1)
-                try db.execute("PRAGMA user_version = \(version)")
-            }
-        default:
+        guard found <= version else {
             throw MetadataStoreError.unsupportedSchemaVersion(found: found, supported: version)
+        }
+        guard found < version else { return }
+        try db.transaction {
+            if found < 1 { try db.execute(createVersion1) }
+            if found < 2 { try db.execute(upgradeTo2) }
+            try db.execute("PRAGMA user_version = \(version)")
         }
     }
 
-    private static let createVersion1 = """
+    /// Content times in integer nanoseconds (a REAL holds Unix seconds to about 240 ns; mtimes need exact ns).
+    private static let upgradeTo2 = """
+        ALTER TABLE items ADD COLUMN content_modified_ns INTEGER;
+        UPDATE items SET content_modified_ns = CAST(ROUND(content_modified_at * 1000000000) AS INTEGER)
+            WHERE content_modified_at IS NOT NULL;
+        ALTER TABLE items DROP COLUMN content_modified_at;
+        """
+
+    static let createVersion1 = """
         -- AUTOINCREMENT: an inode number, once given to an id, is never handed to another id.
         CREATE TABLE inodes (
             inode   INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -35,6 +35,10 @@ extension Date: SQLiteBindable {
     var sqliteValue: SQLiteValue { .real(timeIntervalSince1970) }
 }
 
+extension Timestamp: SQLiteBindable {
+    var sqliteValue: SQLiteValue { .integer(nanosecondsSince1970) }
+}
+
 extension ItemID: SQLiteBindable {
     var sqliteValue: SQLiteValue { .text(rawValue) }
 }
