@@ -259,6 +259,8 @@ class BoxfsMount(Mount):
             f"access_token = {TOKEN}",
             f"cache_dir = {self.cache_dir}",
             f"write_back = {self.write_back}",
+            # Extra configuration lines for experiments (e.g. "upload_parts_in_flight = 8"); none by default.
+            *[line for line in os.environ.get("BENCH_BOXFS_CONFIG", "").split(";") if line.strip()],
             "",
         ]))
         return [str(self.binary), "mount", str(self.mountpoint), "--config", str(config), "-f"]

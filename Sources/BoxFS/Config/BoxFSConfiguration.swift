@@ -44,6 +44,8 @@ public struct BoxFSConfiguration: Sendable {
     public var requestTimeout: TimeInterval = 60
     /// The longest a filesystem operation waits for Box (retries included) before failing with EIO.
     public var operationTimeout: TimeInterval = 60
+    /// Parts of one chunked upload (files from 20 MB) sent at once.
+    public var uploadPartsInFlight = 4
     /// Whether close(2) of a written file waits for Box to commit the upload.
     public var writeBack: WriteBack = .sync
     /// Whether files show Box facts as `user.box.*` extended attributes. Off, the kernel is told xattrs aren't

@@ -73,6 +73,7 @@ struct ConfigKey: Sendable {
         ConfigKey(name: "xattrs") { $0.extendedAttributes = try ConfigValues.bool($1) },
         ConfigKey(name: "proxy") { $0.proxy = try ProxySetting.parse($1) },
         // Upload
+        ConfigKey(name: "upload_parts_in_flight") { $0.uploadPartsInFlight = try ConfigValues.integer($1, in: 1 ... 64) },
         ConfigKey(name: "unmount_upload_wait") { $0.unmountUploadWait = try ConfigValues.duration($1) },
         // Metrics
         ConfigKey(name: "metrics_port") { config, value in

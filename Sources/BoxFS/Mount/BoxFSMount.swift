@@ -129,6 +129,7 @@ public struct BoxFSMount {
         c.requestTimeout = configuration.requestTimeout
         c.apiCallsPerMinute = configuration.apiCallsPerMinute
         c.uploadsPerMinute = configuration.uploadsPerMinute
+        c.chunkedUploadConcurrency = configuration.uploadPartsInFlight
         c.asUser = configuration.asUser
         c.suppressNotifications = configuration.suppressNotifications
         c.proxy = configuration.proxy.clientProxy(for: configuration.apiURL)
