@@ -37,17 +37,18 @@ extension ChunkedUploader {
     }
 
     /// `PUT` of one part with `Content-Range` and `Digest: sha=<base64>`.
-    func uploadPart(
-        _ bytes: ByteBuffer, range: ClosedRange<Int64>, digest: SHA1Digest, session: ChunkedUploadProgress
-    ) async throws -> UploadedPart {
+    func uploadPart(range: ClosedRange<Int64>, digest: SHA1Digest, session: ChunkedUploadProgress) async throws
+        -> UploadedPart
+    {
+        let length = range.upperBound - range.lowerBound + 1
         var request = BoxRequest(
-            .PUT, session.endpoints.uploadPart, kind: .uploadPart,
-            timeout: client.transferTimeout(bytes: Int64(bytes.readableBytes)))
+            .PUT, session.endpoints.uploadPart, kind: .uploadPart, timeout: client.transferTimeout(bytes: length))
         request.bucket = .upload
         request.headers.add(name: "Content-Type", value: "application/octet-stream")
         request.headers.add(name: "Content-Range", value: "bytes \(range.lowerBound)-\(range.upperBound)/\(size)")
         request.headers.add(name: "Digest", value: "sha=\(digest.base64)")
-        request.body = .bytes(bytes)
+        let body = FileRangeBody(file: file, range: range)
+        request.body = .stream(length: length, make: { body.body() })
         let recorder = client.recorder
         let response: UploadedPartResponse
         do {
@@ -64,7 +65,7 @@ extension ChunkedUploader {
         guard response.part.sha1.lowercased() == digest.hex, response.part.offset == range.lowerBound else {
             throw BoxAPIError.invalidResponse("part at \(range.lowerBound) stored as \(response.part)")
         }
-        recorder.record { $0.bytesUploaded += Int64(bytes.readableBytes) }
+        recorder.record { $0.bytesUploaded += length }
         return response.part
     }
 

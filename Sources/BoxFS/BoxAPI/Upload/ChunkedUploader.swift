@@ -78,10 +78,9 @@ struct ChunkedUploader: Sendable {
             for index in 0..<session.totalParts {
                 let range = session.range(ofPart: index)
                 let count = Int(range.upperBound - range.lowerBound + 1)
-                let bytes = try await file.read(at: range.lowerBound, count: count)
-                guard bytes.readableBytes == count else { throw BoxAPIError.localFile(path: file.path, errno: EIO) }
-                whole.update(bytes)
-                let digest = SHA1Hasher.digest(bytes)
+                // Hashed in chunks and sent streaming from the file (page cache) again: a part is never whole in
+                // memory, however large Box makes it.
+                let digest = try await hash(range, into: whole)
                 if let done = stored[range.lowerBound] {
                     // The saved part must be this content, or the session belongs to another version of the file.
                     guard done.sha1.lowercased() == digest.hex, done.size == Int64(count) else {
@@ -93,7 +92,7 @@ struct ChunkedUploader: Sendable {
                     inFlight -= 1
                     await record(finished, in: &progress)
                 }
-                group.addTask { try await uploadPart(bytes, range: range, digest: digest, session: session) }
+                group.addTask { try await uploadPart(range: range, digest: digest, session: session) }
                 inFlight += 1
             }
             while let finished = try await group.next() {
@@ -101,6 +100,16 @@ struct ChunkedUploader: Sendable {
             }
         }
         return whole.finish()
+    }
+
+    /// The SHA-1 of `range` of the file, read in chunks that also go into `whole` (the file's digest, in order).
+    private func hash(_ range: ClosedRange<Int64>, into whole: SHA1Hasher) async throws -> SHA1Digest {
+        let part = SHA1Hasher()
+        for try await chunk in FileRangeBody(file: file, range: range) {
+            part.update(chunk)
+            whole.update(chunk)
+        }
+        return part.finish()
     }
 
     private func record(_ part: UploadedPart, in progress: inout ChunkedUploadProgress) async {
