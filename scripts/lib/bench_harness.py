@@ -52,6 +52,14 @@ def api(path: str, **query):
     return _request("GET", f"{EMULATOR}/2.0/{path}{qs}", headers={"Authorization": f"Bearer {TOKEN}"})
 
 
+def tree_commit() -> str:
+    """The commit the tree was at when the run started (the binaries are built from it), -dirty if Sources differ."""
+    repo = Path(__file__).resolve().parents[2]
+    def git(*args):
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True).stdout.strip()
+    return git("rev-parse", "--short", "HEAD") + ("-dirty" if git("status", "--porcelain", "--", "Sources") else "")
+
+
 def set_faults(**settings):
     return admin("PUT", "faults", settings)
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import bench_direct
-from bench_harness import BenchError, Measurement, create_folder, run, set_faults
+from bench_harness import tree_commit, BenchError, Measurement, create_folder, run, set_faults
 from bench_workloads import MiB, Bench, Sizes, sha1_file
 
 
@@ -29,6 +29,7 @@ def main():
     timeout = float(os.environ.get("BENCH_TIMEOUT", "900"))
     bench = Bench(work, mounts, boxfs, Sizes.from_env(), timeout)
     started = time.time()
+    commit = tree_commit()
 
     # The READ_SIZE file is uploaded straight through the API before the clock matters.
     src = bench.source_file(read_size)
@@ -88,7 +89,7 @@ def main():
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
-        "kind": "bench-read", "started": started, "finished": time.time(), "read_size": read_size,
+        "kind": "bench-read", "commit": commit, "started": started, "finished": time.time(), "read_size": read_size,
         "big_size": bench.large["size"], "latency_ms": latency, "bandwidth_bps": bandwidth,
         "results": [m.as_json() for m in bench.results],
     }, indent=1, default=str))

@@ -63,10 +63,16 @@ def machine():
             f"{sh('. /etc/os-release; echo $PRETTY_NAME')}")
 
 
-def versions(repo: Path):
-    commit = sh(f"git -C {repo} rev-parse --short HEAD")
-    dirty = " (with uncommitted changes in the tree)" if sh(f"git -C {repo} status --porcelain --untracked-files=no -- Sources") else ""
-    return [f"boxfs and box-emulator: release builds of commit {commit}{dirty}",
+def versions(repo: Path, runs):
+    # The commit each run recorded when it started (the tree may have moved on since); else today's HEAD.
+    recorded = [f"{name}: {data['commit']}" for name, data in runs if data and data.get("commit")]
+    if recorded:
+        built = "boxfs and box-emulator: release builds of " + "; ".join(recorded)
+    else:
+        commit = sh(f"git -C {repo} rev-parse --short HEAD")
+        dirty = " (with uncommitted changes in the tree)" if sh(f"git -C {repo} status --porcelain --untracked-files=no -- Sources") else ""
+        built = f"boxfs and box-emulator: release builds of commit {commit}{dirty}"
+    return [built,
             f"rclone: {sh('rclone version | head -1')}", f"stunnel: {sh('stunnel4 -version 2>&1 | grep -m1 ^stunnel')}",
             f"fio: {sh('fio --version')}", f"swift: {sh('swift --version 2>&1 | head -1')}"]
 
@@ -269,7 +275,7 @@ def main():
     lines += ["", f"Machine: {machine()}. **Shared and noisy**: other engineers were building and testing on the same "
               "2 cores during the run, so absolute times wobble; the ratios compare runs made minutes apart in one "
               "run, not a quiet machine.", ""]
-    lines += [f"- {v}" for v in versions(repo)]
+    lines += [f"- {v}" for v in versions(repo, (("scripts/bench", bench), ("scripts/bench-read", read)))]
     lines += ["", "Setup: a loopback-only network namespace (`scripts/lib/netns.sh`) in which api.box.com, upload.box.com "
               "and dl.boxcloud.com resolve to 127.0.0.1, served by stunnel (TLS, a test CA made at run time) in front of "
               "the emulator; downloads are redirected to https://dl.boxcloud.com like Box's. boxfs and rclone take the "

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench_harness import set_faults
+from bench_harness import tree_commit, set_faults
 from bench_workloads import Bench, Sizes
 
 WORKLOADS = {
@@ -36,6 +36,7 @@ def main():
     box_limits = os.environ.get("BENCH_BOX_LIMITS", "1") != "0"
     set_faults(latency_ms=latency, bandwidth_bps=bandwidth, rate_limits=box_limits)
     started = time.time()
+    commit = tree_commit()
     print(f"sizes: {asdict(sizes)}; latency {latency} ms; bandwidth cap {bandwidth or 'none'} B/s; "
           f"Box's rate limits {'on' if box_limits else 'off'}", flush=True)
     if "limit" in workloads:
@@ -49,7 +50,7 @@ def main():
             WORKLOADS[w](bench, client)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
-        "kind": "bench", "started": started, "finished": time.time(), "sizes": asdict(sizes),
+        "kind": "bench", "commit": commit, "started": started, "finished": time.time(), "sizes": asdict(sizes),
         "latency_ms": latency, "bandwidth_bps": bandwidth, "box_limits": box_limits, "clients": clients,
         "results": [m.as_json() for m in bench.results],
     }, indent=1, default=str))
