@@ -133,14 +133,7 @@ extension BoxClient {
     /// The SHA-1 of the first `size` bytes of `file`.
     static func sha1(of file: LocalFile, size: Int64) async throws -> SHA1Digest {
         let hasher = SHA1Hasher()
-        var offset: Int64 = 0
-        while offset < size {
-            let count = Int(min(Int64(MultipartBody.chunkSize), size - offset))
-            let chunk = try await file.read(at: offset, count: count)
-            guard chunk.readableBytes == count else { throw BoxAPIError.localFile(path: file.path, errno: EIO) }
-            hasher.update(chunk)
-            offset += Int64(count)
-        }
+        for try await chunk in FileRangeBody(file: file, range: 0..<size) { hasher.update(chunk) }
         return hasher.finish()
     }
 

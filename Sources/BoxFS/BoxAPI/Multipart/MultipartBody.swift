@@ -8,9 +8,6 @@ import NIOCore
 /// `Content-Length`, so the body is laid out as a fixed preamble (attributes part and the file part's
 /// headers), the file read in chunks, and a fixed epilogue, and its length is known up front.
 struct MultipartBody: Sendable {
-    /// Bytes read from the file per body chunk.
-    static let chunkSize = 1024 * 1024
-
     let boundary: String
     let preamble: ByteBuffer
     let epilogue: ByteBuffer
@@ -60,29 +57,35 @@ struct MultipartBody: Sendable {
 
         struct Iterator: AsyncIteratorProtocol {
             let parts: Parts
-            /// -1 before the preamble, then the file offset, then `nil` after the epilogue.
-            var position: Int64? = -1
+            private var stage = Stage.preamble
+
+            private enum Stage {
+                case preamble
+                case file(FileRangeBody.Iterator)
+                case done
+            }
+
+            init(parts: Parts) {
+                self.parts = parts
+            }
 
             mutating func next() async throws -> ByteBuffer? {
-                guard let offset = position else { return nil }
-                let body = parts.body
-                if offset < 0 {
-                    position = 0
-                    return body.preamble
-                }
-                if offset < body.fileSize {
-                    let count = Int(Swift.min(Int64(MultipartBody.chunkSize), body.fileSize - offset))
-                    let chunk = try await parts.file.read(at: offset, count: count)
-                    // A file shorter than announced would make the body shorter than its Content-Length.
-                    guard chunk.readableBytes == count else {
-                        throw BoxAPIError.localFile(path: parts.file.path, errno: EIO)
+                switch stage {
+                case .preamble:
+                    let file = FileRangeBody(file: parts.file, range: 0..<parts.body.fileSize)
+                    stage = .file(file.makeAsyncIterator())
+                    return parts.body.preamble
+                case .file(var chunks):
+                    if let chunk = try await chunks.next() {
+                        stage = .file(chunks)
+                        parts.sent(chunk.readableBytes)
+                        return chunk
                     }
-                    position = offset + Int64(count)
-                    parts.sent(count)
-                    return chunk
+                    stage = .done
+                    return parts.body.epilogue
+                case .done:
+                    return nil
                 }
-                position = nil
-                return body.epilogue
             }
         }
     }

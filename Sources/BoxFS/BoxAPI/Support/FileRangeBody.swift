@@ -4,21 +4,21 @@ import Glibc
 import AsyncHTTPClient
 import NIOCore
 
-/// A request body that streams a byte range of a local file in 1 MiB chunks, so sending a 32 MiB upload part
-/// holds one chunk in memory rather than the whole part (4 parts in flight were ~300 MB of RSS).
+/// A byte range of a local file as a sequence of 1 MiB chunks: the body of an upload part (so a 32 MiB part is
+/// never whole in memory; 4 parts in flight were ~300 MB of RSS) and the middle of a simple upload's multipart body.
 struct FileRangeBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     static let chunkSize = 1024 * 1024
 
     let file: LocalFile
-    let range: ClosedRange<Int64>
+    let range: Range<Int64>
 
     /// A fresh body for one attempt (a stream can be sent only once).
     func body() -> HTTPClientRequest.Body {
-        .stream(self, length: .known(range.upperBound - range.lowerBound + 1))
+        .stream(self, length: .known(range.upperBound - range.lowerBound))
     }
 
-    func makeAsyncIterator() -> Iterator { Iterator(file: file, offset: range.lowerBound, end: range.upperBound + 1) }
+    func makeAsyncIterator() -> Iterator { Iterator(file: file, offset: range.lowerBound, end: range.upperBound) }
 
     struct Iterator: AsyncIteratorProtocol {
         let file: LocalFile
@@ -29,7 +29,7 @@ struct FileRangeBody: AsyncSequence, Sendable {
             guard offset < end else { return nil }
             let count = Int(Swift.min(Int64(FileRangeBody.chunkSize), end - offset))
             let chunk = try await file.read(at: offset, count: count)
-            // The staging file shrank under us: Box would get a short part and refuse its digest anyway.
+            // The file is shorter than announced: the body would fall short of its Content-Length.
             guard chunk.readableBytes == count else { throw BoxAPIError.localFile(path: file.path, errno: EIO) }
             offset += Int64(count)
             return chunk

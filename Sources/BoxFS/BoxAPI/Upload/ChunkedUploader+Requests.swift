@@ -47,7 +47,7 @@ extension ChunkedUploader {
         request.headers.add(name: "Content-Type", value: "application/octet-stream")
         request.headers.add(name: "Content-Range", value: "bytes \(range.lowerBound)-\(range.upperBound)/\(size)")
         request.headers.add(name: "Digest", value: "sha=\(digest.base64)")
-        let body = FileRangeBody(file: file, range: range)
+        let body = FileRangeBody(file: file, range: range.lowerBound..<range.upperBound + 1)
         request.body = .stream(length: length, make: { body.body() })
         let recorder = client.recorder
         let response: UploadedPartResponse

@@ -105,7 +105,7 @@ struct ChunkedUploader: Sendable {
     /// The SHA-1 of `range` of the file, read in chunks that also go into `whole` (the file's digest, in order).
     private func hash(_ range: ClosedRange<Int64>, into whole: SHA1Hasher) async throws -> SHA1Digest {
         let part = SHA1Hasher()
-        for try await chunk in FileRangeBody(file: file, range: range) {
+        for try await chunk in FileRangeBody(file: file, range: range.lowerBound..<range.upperBound + 1) {
             part.update(chunk)
             whole.update(chunk)
         }
