@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Thread safety: the in-memory index is guarded by a lock held only for bookkeeping and the cheap metadata calls
 /// (rename, unlink, mkdir) that must agree with it; block contents are read and written outside the lock. A block
-/// being read is pinned, and eviction skips pinned blocks.
+/// being opened is pinned, and eviction skips pinned blocks; once open, eviction only unlinks its file.
 public final class BlockCache: @unchecked Sendable {
     /// The block sizes a cache may be configured with.
     public static let blockSizeRange = (1 << 20)...(8 << 20)
@@ -98,27 +98,10 @@ public final class BlockCache: @unchecked Sendable {
     ///   (see ``read(_:fileSize:)``).
     public func read(_ key: BlockKey, fileSize: Int64, offset: Int, into buffer: UnsafeMutableRawBufferPointer)
         -> Int? {
-        let length = blockLength(index: key.index, fileSize: fileSize)
-        guard length > 0, (0...length).contains(offset), let touchFile = pin(key) else { return nil }
-        defer { unpin(key) }
-
-        let path = self.path(of: key)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { discard(key) }
-            return nil
-        }
-        defer { close(fd) }
-        guard (try? FileIO.size(fd, path: path)) == Int64(length) else {
-            discard(key)
-            return nil
-        }
-        if touchFile { futimens(fd, nil) }
-        // A reader starting on a block will most likely want all of it: have the kernel read it in at once
-        // rather than in 128 KiB read-ahead steps behind each piece.
-        if offset == 0 { _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED) }
-        let wanted = UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(length - offset))
-        guard let n = try? FileIO.read(fd, into: wanted, at: Int64(offset), path: path), n == wanted.count else {
+        guard let range = openRange(key, fileSize: fileSize, offset: offset, count: buffer.count) else { return nil }
+        let wanted = UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(range.count))
+        guard let n = try? FileIO.read(range.descriptor, into: wanted, at: range.offset, path: path(of: key)),
+              n == wanted.count else {
             discard(key)
             return nil
         }
@@ -131,7 +114,7 @@ public final class BlockCache: @unchecked Sendable {
     /// - Returns: the open range, or nil on a miss (see ``read(_:fileSize:)``).
     public func openRange(_ key: BlockKey, fileSize: Int64, offset: Int, count: Int) -> OpenFileRange? {
         let length = blockLength(index: key.index, fileSize: fileSize)
-        guard length > 0, (0..<length).contains(offset), let touchFile = pin(key) else { return nil }
+        guard length > 0, (0...length).contains(offset), let touchFile = pin(key) else { return nil }
         // Pinned only while opening: once open, eviction can unlink the file without harming the reader.
         defer { unpin(key) }
         let path = self.path(of: key)
@@ -146,6 +129,8 @@ public final class BlockCache: @unchecked Sendable {
             return nil
         }
         if touchFile { futimens(fd, nil) }
+        // A reader starting on a block will most likely want all of it: have the kernel read it in at once
+        // rather than in 128 KiB read-ahead steps behind each piece.
         if offset == 0 { _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED) }
         return range
     }
