@@ -45,6 +45,21 @@ final class MetadataStoreItemTests: XCTestCase {
         XCTAssertEqual(try store.item("10")?.contentModifiedAt, Timestamp(seconds: -2, nanoseconds: 500))
     }
 
+    func testConfirmTouchesOnlyARecordStillAtTheEtag() throws {
+        var record = file("10", in: .root, "a.txt")
+        try store.upsert(record)
+        let later = now.addingTimeInterval(60)
+        XCTAssertTrue(try store.confirm("10", etag: "1", at: later))
+        XCTAssertEqual(try store.item("10")?.fetchedAt, later)
+        // A newer version stored meanwhile is not overwritten by a confirmation of the old etag.
+        record.etag = "2"
+        record.size = 99
+        try store.upsert(record)
+        XCTAssertFalse(try store.confirm("10", etag: "1", at: later.addingTimeInterval(60)))
+        XCTAssertEqual(try store.item("10")?.size, 99)
+        XCTAssertEqual(try store.item("10")?.fetchedAt, now)
+    }
+
     func testAVersion1DatabaseIsUpgradedWithItsTimes() throws {
         let path = makeTemporaryPath()
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

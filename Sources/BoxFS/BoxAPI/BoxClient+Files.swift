@@ -24,9 +24,8 @@ extension BoxClient {
     ///
     /// - Returns: The item, or nil when it is unchanged.
     public func itemIfChanged(_ id: ItemID, kind: ItemKind, etag: String?) async throws -> BoxItem? {
-        let path = kind == .file ? "/files/" : "/folders/"
         var request = apiRequest(
-            .GET, path + BoxURL.segment(id.rawValue), query: [("fields", BoxItem.fields)],
+            .GET, "/\(kind.pathComponent)/\(BoxURL.segment(id.rawValue))", query: [("fields", BoxItem.fields)],
             kind: kind == .file ? .file : .folder)
         if let etag {
             request.headers.replaceOrAdd(name: "If-None-Match", value: etag)

@@ -138,7 +138,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         connection.wanted.formUnion(connection.capable.intersection([
             .asyncRead, .readdirPlus, .readdirPlusAuto, .atomicOpenTruncate, .parallelDirectoryOperations,
         ]))
-        // Cached blocks are answered by splicing their files into /dev/fuse (see `ReadData.file`): one kernel
+        // Cached blocks are answered by splicing their files into /dev/fuse (see `ReadData.files`): one kernel
         // copy instead of a read into our memory and a write out of it.
         connection.wanted.formUnion(connection.capable.intersection(.spliceWrite))
         // Kernel read-ahead of 4 MiB: sequential reads arrive as 1 MiB requests, several in flight.

@@ -52,9 +52,13 @@ final class ItemCatalog: Sendable {
             // A record we hold is revalidated by its etag: unchanged costs a 304 with no body.
             let kind = cached?.kind ?? .file
             guard let fetched = try await client.itemIfChanged(id, kind: kind, etag: cached?.etag) else {
-                guard var current = cached else { throw BoxAPIError.invalidResponse("304 without a cached record") }
+                // nil only answers an etag we sent, so there is a cached record.
+                guard var current = cached, let etag = current.etag else {
+                    throw BoxAPIError.invalidResponse("304 without a cached record")
+                }
                 current.fetchedAt = Date()
-                try store.updateIfPresent(current)
+                // Changed here meanwhile (an event): that newer record is the answer.
+                if try !store.confirm(id, etag: etag, at: current.fetchedAt) { return try store.item(id) ?? current }
                 return current
             }
             let record = fetched.record(fetchedAt: Date())

@@ -49,10 +49,7 @@ actor BlockFetcher {
 
     /// The bytes of block `key` of a file of `fileSize` bytes, from the cache or downloaded now.
     nonisolated func block(_ key: BlockKey, fileSize: Int64) async throws -> [UInt8] {
-        switch try await read(key, fileSize: fileSize, within: 0..<cache.blockSize) {
-        case .bytes(let bytes): return bytes
-        case .files(let ranges): return try ReadData.files(ranges).bytes()
-        }
+        try await read(key, fileSize: fileSize, within: 0..<cache.blockSize).bytes()
     }
 
     /// Bytes `range` (offsets within the block) of block `key` of a file of `fileSize` bytes, cut short where the

@@ -1,3 +1,5 @@
+import Foundation
+
 extension MetadataStore {
     /// The cached record of `id`, if any.
     public func item(_ id: ItemID) throws -> ItemRecord? {
@@ -33,6 +35,17 @@ extension MetadataStore {
     public func upsert(_ items: [ItemRecord], keepingSubsecondTime: Bool = true) throws {
         try inTransaction { db in
             for item in items { try ItemsTable.upsert(item, keepingSubsecondTime: keepingSubsecondTime, in: db) }
+        }
+    }
+
+    /// Marks the cached record of `id` as confirmed by Box at `date`, if it still has `etag` (Box answered 304 to
+    /// that etag). Only the time is written: a change stored meanwhile (an event) is kept, not overwritten.
+    ///
+    /// - Returns: whether the record was still at that etag.
+    @discardableResult
+    public func confirm(_ id: ItemID, etag: String, at date: Date) throws -> Bool {
+        try withConnection { db in
+            try db.run("UPDATE items SET fetched_at = ? WHERE id = ? AND etag = ?", date, id, etag) > 0
         }
     }
 
