@@ -12,11 +12,20 @@ enum BoxDate {
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let secondOfDay = local - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        let sign = offsetSeconds < 0 ? "-" : "+"
         let offset = abs(offsetSeconds)
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld%@%02d:%02d",
-                      year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60,
-                      sign, offset / 3600, offset % 3600 / 60)
+        // Built by hand: String(format:) went through CFString and dominated the time to render a listing.
+        var text = ""
+        text.reserveCapacity(25)
+        let yearDigits = String(year)
+        text += String(repeating: "0", count: max(0, 4 - yearDigits.count)) + yearDigits
+        for (separator, value) in [("-", month), ("-", day), ("T", secondOfDay / 3600),
+                                   (":", secondOfDay % 3600 / 60), (":", secondOfDay % 60),
+                                   (offsetSeconds < 0 ? "-" : "+", Int64(offset / 3600)), (":", Int64(offset % 3600 / 60))] {
+            text += separator
+            if value < 10 { text += "0" }
+            text += String(value)
+        }
+        return text
     }
 
     /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).

@@ -90,6 +90,12 @@ enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Nearly every string (ids, names, dates) needs no escape: append it whole instead of scalar by scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
