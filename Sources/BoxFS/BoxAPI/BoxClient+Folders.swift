@@ -22,17 +22,26 @@ extension BoxClient {
     ///   - pageSize: Entries per request, at most 1,000 (Box's maximum; fewest calls).
     public func folderItems(_ id: ItemID, pageSize: Int = BoxClient.listingPageLimit) async throws -> [BoxItem] {
         let limit = min(max(1, pageSize), Self.listingPageLimit)
-        var items: [BoxItem] = []
-        var marker: String?
-        repeat {
-            var query = [("fields", BoxItem.fields), ("limit", String(limit)), ("usemarker", "true")]
-            if let marker { query.append(("marker", marker)) }
-            let page: BoxItemPage = try await sendJSON(
-                apiRequest(.GET, "/folders/\(BoxURL.segment(id.rawValue))/items", query: query, kind: .folderItems))
-            items += page.items.filter(\.isActive)
-            marker = page.nextMarker
-        } while marker != nil
-        return items
+        // Each page is decoded in a child task while the next one is fetched: only the next marker is needed to
+        // ask for it, and decoding 1,000 entries takes about half as long as fetching them.
+        return try await withThrowingTaskGroup(of: (Int, [BoxItem]).self) { group in
+            var marker: String?
+            var pageCount = 0
+            repeat {
+                var query = [("fields", BoxItem.fields), ("limit", String(limit)), ("usemarker", "true")]
+                if let marker { query.append(("marker", marker)) }
+                let body = try await send(
+                    apiRequest(.GET, "/folders/\(BoxURL.segment(id.rawValue))/items", query: query, kind: .folderItems)
+                ) { response in try await Self.body(of: response) }
+                marker = try Self.decode(BoxItemPage.Marker.self, from: body).nextMarker
+                let index = pageCount
+                group.addTask { (index, try Self.decode(BoxItemPage.self, from: body).items.filter(\.isActive)) }
+                pageCount += 1
+            } while marker != nil
+            var pages = [[BoxItem]](repeating: [], count: pageCount)
+            for try await (index, items) in group { pages[index] = items }
+            return pages.flatMap { $0 }
+        }
     }
 
     /// Creates a folder (`POST /folders`).

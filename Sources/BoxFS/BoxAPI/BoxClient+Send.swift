@@ -123,9 +123,17 @@ extension BoxClient {
 
     /// Reads a JSON body (bounded: Box's JSON answers are small; a listing page of 1,000 entries is well under this).
     static func decode<Value: Decodable>(_ type: Value.Type, from response: HTTPClientResponse) async throws -> Value {
-        let buffer = try await response.body.collect(upTo: 32 * 1024 * 1024)
+        try decode(type, from: try await body(of: response))
+    }
+
+    /// A JSON answer's body, whole (32 MiB at most: a 1,000-entry listing is about 0.5 MB).
+    static func body(of response: HTTPClientResponse) async throws -> Data {
+        Data(try await response.body.collect(upTo: 32 * 1024 * 1024).readableBytesView)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from body: Data) throws -> Value {
         do {
-            return try BoxJSON.decoder().decode(Value.self, from: Data(buffer.readableBytesView))
+            return try BoxJSON.decoder().decode(Value.self, from: body)
         } catch {
             throw BoxAPIError.invalidResponse("\(Value.self): \(error)")
         }

@@ -18,17 +18,17 @@ extension BoxFileSystem {
             } else {
                 parentInode = try catalog.inode(of: try await catalog.item(id).parentID ?? catalog.rootID)
             }
-            let generation = catalog.store.generation
+            let snapshot = try await catalog.childrenSnapshot(of: id)
             var entries: [DirectoryHandle.Entry] = [
                 .init(name: ".", inode: inode, record: nil, kind: .folder),
                 .init(name: "..", inode: parentInode, record: nil, kind: .folder),
             ]
-            for child in try await catalog.children(of: id) {
-                entries.append(.init(name: child.name, inode: try catalog.inode(of: child.id), record: child, kind: child.kind))
+            entries.reserveCapacity(snapshot.children.count + 2)
+            for (child, childInode) in zip(snapshot.children, snapshot.inodes) {
+                entries.append(.init(name: child.name, inode: childInode, record: child, kind: child.kind))
             }
-            // Taken before the listing was read, so a change made meanwhile shows as a newer generation. Inodes
-            // numbered for new children above count as changes too: the next readdir then reads records afresh.
-            let handle = DirectoryHandle(inode: inode, entries: entries, generation: generation)
+            // Any change stored after the snapshot makes a newer generation, and readdir then reads records afresh.
+            let handle = DirectoryHandle(inode: inode, entries: entries, generation: snapshot.generation)
             return OpenReply(handle: directories.insert(handle), keepCache: false)
         }
     }
@@ -39,9 +39,15 @@ extension BoxFileSystem {
             guard offset < listing.entries.count else { return [] }
             let slice = listing.entries[Int(offset)..<min(listing.entries.count, Int(offset) + limit)]
             let snapshotCurrent = plus && catalog.store.generation == listing.generation
+            // Half the kernel's timeout: an entry handed over more recently is still held, unexpired, by the
+            // kernel. Sending it again would only make the kernel drop the inode's cached ACL (it does on every
+            // attribute refresh) and ask for it once more: a round trip per entry of every repeated `ls -l`.
+            let stillHeld = Duration.seconds(freshness.kernelTimeout / 2)
             return try slice.map { item in
                 let type: FileType = item.kind == .folder ? .directory : .regular
-                guard plus else { return DirectoryEntry(name: item.name, inode: item.inode, type: type) }
+                guard plus, !lookups.answeredRecently(item.inode, within: stillHeld) else {
+                    return DirectoryEntry(name: item.name, inode: item.inode, type: type)
+                }
                 // Readdirplus answers attributes too, so `ls -l` needs no lookup per name. "." and ".." carry
                 // their own attributes but the kernel ignores (and the bridge forgets) them.
                 // The freshest record, not a stale snapshot: a file written since opendir must not have its size
@@ -58,7 +64,7 @@ extension BoxFileSystem {
                 lookups.remember(item.inode)
                 return DirectoryEntry(name: item.name, entry: EntryReply(
                     attributes: try attributes(of: record, inode: item.inode),
-                    attributeTimeout: options.kernelCacheTimeout, entryTimeout: options.kernelCacheTimeout))
+                    attributeTimeout: freshness.kernelTimeout, entryTimeout: freshness.kernelTimeout))
             }
         }
     }

@@ -118,6 +118,12 @@ final class ItemCatalog: Sendable {
         return try store.children(of: folder)
     }
 
+    /// The children with their inode numbers and the store generation they are current at (for opendir).
+    func childrenSnapshot(of folder: ItemID) async throws -> ChildrenSnapshot {
+        try await ensureListing(of: folder)
+        return try store.childrenSnapshot(of: folder)
+    }
+
     /// Forgets that the listing of `folder` is fresh, so the next lookup asks Box.
     func invalidateListing(of folder: ItemID) {
         do { try store.invalidateListing(folder) } catch { logger.warning("could not invalidate \(folder): \(error)") }

@@ -10,6 +10,22 @@ extension MetadataStore {
         }
     }
 
+    /// The cached children of `folder` with their inode numbers, allocating the missing ones in one transaction
+    /// (a first listing of 10,000 entries would otherwise commit 10,000 times), and the ``generation`` right
+    /// after, under the same lock: the snapshot is current for as long as the generation stays the same.
+    public func childrenSnapshot(of folder: ItemID) throws -> ChildrenSnapshot {
+        try withConnection { db in
+            let (children, inodes) = try db.transaction {
+                let children = try ItemsTable.children(of: folder, in: db)
+                let inodes = try children.map { child in
+                    try InodesTable.inode(for: child.id, in: db) ?? InodesTable.allocate(for: child.id, in: db)
+                }
+                return (children, inodes)
+            }
+            return ChildrenSnapshot(children: children, inodes: inodes, generation: db.totalChanges)
+        }
+    }
+
     /// The item id behind an inode number, or nil if the number was never allocated.
     public func itemID(for inode: Inode) throws -> ItemID? {
         try withConnection { db in try InodesTable.itemID(for: inode, in: db) }
@@ -31,4 +47,14 @@ extension MetadataStore {
             }
         }
     }
+}
+
+/// A folder's cached children as one consistent read; see ``MetadataStore/childrenSnapshot(of:)``.
+public struct ChildrenSnapshot: Sendable {
+    /// Ordered by folded name, as listings are served.
+    public let children: [ItemRecord]
+    /// `inodes[i]` is the inode number of `children[i]`.
+    public let inodes: [Inode]
+    /// ``MetadataStore/generation`` when the snapshot was taken.
+    public let generation: Int64
 }

@@ -24,8 +24,18 @@ struct BoxItemPage: Decodable {
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         items = try c.decode([Entry].self, forKey: .entries).compactMap(\.item)
-        // Box ends marker paging with null; its docs also allow an empty string.
-        nextMarker = try c.decodeIfPresent(String.self, forKey: .nextMarker).flatMap { $0.isEmpty ? nil : $0 }
+        nextMarker = try Marker(from: decoder).nextMarker
+    }
+
+    /// Only the page's `next_marker`: enough to ask for the next page before this one's entries are decoded.
+    struct Marker: Decodable {
+        var nextMarker: String?
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // Box ends marker paging with null; its docs also allow an empty string.
+            nextMarker = try c.decodeIfPresent(String.self, forKey: .nextMarker).flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
 }
 
