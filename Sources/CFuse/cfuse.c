@@ -203,6 +203,11 @@ int cfuse_notify_inval_inode(cfuse_session *session, fuse_ino_t ino) {
     return fuse_lowlevel_notify_inval_inode(session->se, ino, 0, 0);
 }
 
+int cfuse_notify_inval_attributes(cfuse_session *session, fuse_ino_t ino) {
+    /* A negative offset drops the attributes (and cached ACLs) but keeps the pages. */
+    return fuse_lowlevel_notify_inval_inode(session->se, ino, -1, 0);
+}
+
 int cfuse_notify_inval_entry(cfuse_session *session, fuse_ino_t parent, const char *name) {
     return fuse_lowlevel_notify_inval_entry(session->se, parent, name, strlen(name));
 }

@@ -47,6 +47,13 @@ def test_api_changes_show_up_within_seconds(fresh_emulator, tmp_path):
                 assert data in (b"v1 " * 100, new), "a read returned a mix of versions"
                 return data == new
             latencies.append(visible_within(shows_new))
+            # a new mtime alone (no new version): the kernel's cached attributes must be dropped too, and a
+            # listing must show it as well as a stat
+            status, _ = emu.api("PUT", f"/files/{entry['id']}", {"content_modified_at": f"2020-09-13T12:26:{40 + i % 20:02d}Z"})
+            assert status == 200
+            expected = 1_600_000_000 + (40 + i % 20) - 40
+            latencies.append(visible_within(lambda: int((m.path / "inbox" / f"doc{i}.txt").stat().st_mtime) == expected))
+            assert [int(e.stat().st_mtime) for e in os.scandir(m.path / "inbox") if e.name == f"doc{i}.txt"] == [expected]
             # rename and move
             status, _ = emu.api("PUT", f"/files/{entry['id']}", {"name": f"moved{i}.txt", "parent": {"id": archive["id"]}})
             assert status == 200

@@ -1,6 +1,7 @@
 """Reading Box through the mount: listings, attributes, content, caching, API economy."""
 import errno
 import os
+import struct
 import subprocess
 import threading
 import time
@@ -135,6 +136,29 @@ def test_box_metadata_as_extended_attributes(emulator, mount):
         assert e.errno == errno.ENODATA
     out = run("getfattr", "-d", path).stdout
     assert "user.box.id=" in out
+
+
+def test_posix_acls_are_absent_and_cannot_be_set(emulator, mount):
+    # The kernel caches ACLs for us (FUSE_POSIX_ACL), but Box has none: reads find nothing, writes are refused.
+    entry = next(e for e in emulator.list_folder("0") if e["type"] == "file")
+    path = mount.path / entry["name"]
+    for name in ("system.posix_acl_access", "system.posix_acl_access", "system.posix_acl_default"):
+        try:
+            os.getxattr(path, name)
+            raise AssertionError(f"{name} was found")
+        except OSError as e:
+            assert e.errno == errno.ENODATA, e
+    # What `setfacl -m u:1000:r` writes: version 2, then (tag, permissions, id) for the owner, user 1000, the
+    # group, the mask and others
+    entries = [(0x01, 6, 0xFFFFFFFF), (0x02, 4, 1000), (0x04, 4, 0xFFFFFFFF), (0x10, 4, 0xFFFFFFFF), (0x20, 4, 0xFFFFFFFF)]
+    acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries)
+    try:
+        os.setxattr(path, "system.posix_acl_access", acl)
+        raise AssertionError("an ACL was accepted")
+    except OSError as e:
+        assert e.errno == errno.EOPNOTSUPP, e
+    os.chmod(path, 0o600)  # still accepted as a no-op (cp -a, rsync -a)
+    assert os.stat(path).st_mode & 0o777 == 0o644
 
 
 @pytest.mark.mount_config("xattrs = off\n")

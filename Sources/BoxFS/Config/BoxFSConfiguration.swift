@@ -30,6 +30,9 @@ public struct BoxFSConfiguration: Sendable {
     public var metadataTTLWithEvents: TimeInterval = 600
     /// Follow Box's events stream to see changes made elsewhere within seconds.
     public var followEvents = true
+    /// How long the kernel keeps names and attributes without asking, while events are followed (each change
+    /// they report is pushed to the kernel); 1 s without them.
+    public var attributeTimeout: TimeInterval = 10
 
     // Reading
     /// The largest read-ahead window one sequential reader grows to.

@@ -55,6 +55,7 @@ struct ConfigKey: Sendable {
         },
         ConfigKey(name: "metadata_ttl") { $0.metadataTTL = try ConfigValues.duration($1) },
         ConfigKey(name: "metadata_ttl_with_events") { $0.metadataTTLWithEvents = try ConfigValues.duration($1) },
+        ConfigKey(name: "attr_timeout") { $0.attributeTimeout = try ConfigValues.duration($1) },
         ConfigKey(name: "events") { $0.followEvents = try ConfigValues.bool($1) },
         // Reading
         ConfigKey(name: "read_ahead_max") { $0.readAheadMax = try ConfigValues.size($1) },

@@ -21,43 +21,54 @@ struct EventApplier: Sendable {
     /// need the lock. A new version's pages and size are dropped *before* the store shows it, so no read is
     /// answered from the new version while the kernel still sizes the file by the old one (it would pad the
     /// short answer with zeros).
-    func apply(_ event: BoxEvent) throws {
-        guard let source = event.source else { return }
+    ///
+    /// - Returns: whether the event changed what the mount shows; false for echoes of this mount's own changes,
+    ///   stale events and items outside what the cache knows.
+    @discardableResult
+    func apply(_ event: BoxEvent) throws -> Bool {
+        guard let source = event.source else { return false }
+        var newVersion = false
         if source.kind == .file, source.isActive, localChanges.record(for: source.id) == nil,
            let cached = try store.item(source.id), cached.fileVersionID != source.fileVersionID, !isStale(cached, source) {
+            newVersion = true
             notifier.contentChanged(try store.inode(for: source.id))
         }
         var names: [(name: String, parent: ItemID)] = []
-        try localChanges.serialized { try apply(event, source: source, renamed: &names) }
+        var updated = false
+        try localChanges.serialized { updated = try apply(event, source: source, renamed: &names) }
+        // A rename or new mtime changes attributes without a new version; the kernel keeps them for seconds.
+        if updated { notifier.attributesChanged(try store.inode(for: source.id)) }
         for entry in names { notifier.nameChanged(entry.name, in: try store.inode(for: entry.parent)) }
+        return newVersion || updated || !names.isEmpty
     }
 
-    private func apply(_ event: BoxEvent, source: BoxItem, renamed names: inout [(name: String, parent: ItemID)]) throws {
+    /// - Returns: whether a cached item's record was replaced by the event's.
+    private func apply(_ event: BoxEvent, source: BoxItem, renamed names: inout [(name: String, parent: ItemID)]) throws -> Bool {
         // Our own uploads and renames come back as events too; the local state is newer than those.
-        if localChanges.record(for: source.id) != nil { return }
-        if let parent = source.parentID, localChanges.isCreating(source.name, in: parent) { return }
+        if localChanges.record(for: source.id) != nil { return false }
+        if let parent = source.parentID, localChanges.isCreating(source.name, in: parent) { return false }
         let cached = try store.item(source.id)
-        if let cached, isStale(cached, source) { return }
+        if let cached, isStale(cached, source) { return false }
         if !source.isActive || Self.removals.contains(event.type) {
-            guard let cached else { return }
+            guard let cached else { return false }
             try store.remove(source.id)
             if let parent = cached.parentID { names.append((cached.name, parent)) }
             blocks.removeBlocks(of: source.id)
             logger.debug("event: \(cached.name) (\(source.id)) removed")
-            return
+            return false
         }
         let parentKnown = try source.parentID.map { try store.listingFetchedAt($0) != nil || store.item($0) != nil } ?? false
-        if cached == nil && !parentKnown { return }
+        if cached == nil && !parentKnown { return false }
         if cached == nil, let parent = source.parentID, let holder = try store.child(of: parent, named: source.name),
            holder.id != source.id {
             // Box names are unique per folder, so one of the two is old news: typically a late event about a file
             // this mount replaced or deleted. Inserting it would evict the live one; let the folder be listed
             // again instead.
             try store.invalidateListing(parent)
-            return
+            return false
         }
         if let cached, cached.etag == source.etag, cached.name == source.name, cached.parentID == source.parentID {
-            return  // nothing new (typically the echo of our own change)
+            return false  // nothing new (typically the echo of our own change)
         }
         if let cached, let parent = cached.parentID, cached.name != source.name || cached.parentID != source.parentID {
             names.append((cached.name, parent))
@@ -74,6 +85,7 @@ struct EventApplier: Sendable {
             try store.remove(source.id)
         }
         logger.debug("event \(event.type): \(source.name) (\(source.id))")
+        return cached != nil && parentKnown
     }
 
     /// Box may deliver events out of order; one older than what the cache holds is old news.

@@ -1,7 +1,8 @@
 import Cache
 
-/// Tells the kernel to drop what it cached about names and inodes that changed on Box, so `ls` and `cat` see
-/// the change at once instead of after the kernel's own timeouts.
+/// Tells the kernel to drop what it cached about names and inodes that changed on Box (or that the daemon
+/// changed on its own, such as a conflict resolved after close), so `ls` and `cat` see the change at once instead
+/// of after the kernel's own timeouts, which are long while events are followed (``FreshnessPolicy``).
 ///
 /// A seam rather than the session itself: the follower starts before the mount exists (it catches up on
 /// changes made while unmounted before the first request is served).
@@ -14,4 +15,6 @@ final class KernelNotifier: @unchecked Sendable {
     func nameChanged(_ name: String, in parent: Inode) { session?.invalidateEntry(parent: parent, name: name) }
 
     func contentChanged(_ inode: Inode) { session?.invalidate(inode: inode) }
+
+    func attributesChanged(_ inode: Inode) { session?.invalidateAttributes(of: inode) }
 }

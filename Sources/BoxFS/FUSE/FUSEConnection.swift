@@ -31,6 +31,8 @@ public struct FUSECapabilities: OptionSet, Sendable, Hashable {
     public static let parallelDirectoryOperations = FUSECapabilities(rawValue: UInt32(FUSE_CAP_PARALLEL_DIROPS))
     /// The kernel clears setuid/setgid bits itself on write/chown/truncate.
     public static let handleKillPriv = FUSECapabilities(rawValue: UInt32(FUSE_CAP_HANDLE_KILLPRIV))
+    /// The kernel enforces and caches POSIX ACLs (read through getxattr), implying `default_permissions`.
+    public static let posixACL = FUSECapabilities(rawValue: UInt32(FUSE_CAP_POSIX_ACL))
 }
 
 /// The connection being set up: what the kernel can do and what the filesystem wants.

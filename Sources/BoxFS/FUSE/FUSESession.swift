@@ -240,6 +240,11 @@ public final class FUSESession: @unchecked Sendable {
         notify { cfuse_notify_inval_inode(session, fuse_ino_t(inode)) }
     }
 
+    /// Makes the kernel forget an inode's attributes (size, times) but keep its pages: the content is the same.
+    public func invalidateAttributes(of inode: Inode) {
+        notify { cfuse_notify_inval_attributes(session, fuse_ino_t(inode)) }
+    }
+
     /// Makes the kernel forget the name `name` in `parent` (it was removed, renamed or created remotely).
     /// Blocks briefly in the kernel: call it from a task, never from inside an operation on `parent`.
     public func invalidateEntry(parent: Inode, name: String) {

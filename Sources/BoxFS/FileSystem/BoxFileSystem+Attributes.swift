@@ -5,7 +5,7 @@ extension BoxFileSystem {
     func getattr(inode: Inode, handle: UInt64?) async throws -> AttributeReply {
         try await run("getattr \(path(inode))") { [self] in
             let record = try await catalog.item(try catalog.id(of: inode))
-            return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: options.kernelCacheTimeout)
+            return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: freshness.kernelTimeout)
         }
     }
 
@@ -29,7 +29,7 @@ extension BoxFileSystem {
                 }
                 record = try await setModificationTime(of: record, inode: inode, to: mtime)
             }
-            return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: options.kernelCacheTimeout)
+            return AttributeReply(attributes: try attributes(of: record, inode: inode), timeout: freshness.kernelTimeout)
         }
     }
 
@@ -58,7 +58,7 @@ extension BoxFileSystem {
         lookups.remember(inode)
         return EntryReply(
             attributes: try attributes(of: record, inode: inode),
-            attributeTimeout: options.kernelCacheTimeout, entryTimeout: options.kernelCacheTimeout)
+            attributeTimeout: freshness.kernelTimeout, entryTimeout: freshness.kernelTimeout)
     }
 
     private func setModificationTime(of record: ItemRecord, inode: Inode, to mtime: Timestamp) async throws -> ItemRecord {

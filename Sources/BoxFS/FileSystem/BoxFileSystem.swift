@@ -27,14 +27,16 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let blockCache: BlockCache
     let kernelCachedVersions = KernelCachedVersions()
     /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
-    let notifier = KernelNotifier()
+    let notifier: KernelNotifier
 
     init(store: MetadataStore, blockCache: BlockCache, staging: StagingArea, client: BoxClient,
          options: FileSystemOptions, logger: Logger) {
         let localChanges = LocalChanges()
         self.localChanges = localChanges
         self.blockCache = blockCache
-        self.freshness = FreshnessPolicy(ttl: options.metadataTTL, ttlWithEvents: options.metadataTTLWithEvents)
+        self.freshness = FreshnessPolicy(
+            ttl: options.metadataTTL, ttlWithEvents: options.metadataTTLWithEvents,
+            kernelTimeoutWithEvents: options.kernelCacheTimeout)
         self.catalog = ItemCatalog(
             store: store, client: client, freshness: freshness, localChanges: localChanges, logger: logger)
         self.client = client
@@ -48,8 +50,11 @@ final class BoxFileSystem: FUSEOperations, Sendable {
                 item, range: range.lowerBound...(range.upperBound - 1), version: version.hasPrefix("sha1:") ? nil : version
             ) { chunk in try chunk.withUnsafeReadableBytes(consume) }
         }
-        let uploader = Uploader(store: store, client: client, localChanges: localChanges, logger: logger)
-        let settler = Settler(store: store, client: client, localChanges: localChanges, writers: writers, logger: logger)
+        let notifier = KernelNotifier()
+        self.notifier = notifier
+        let uploader = Uploader(store: store, client: client, localChanges: localChanges, notifier: notifier, logger: logger)
+        let settler = Settler(
+            store: store, client: client, localChanges: localChanges, writers: writers, notifier: notifier, logger: logger)
         self.uploads = UploadQueue(
             store: store, staging: staging, uploader: uploader, parallelUploads: options.parallelUploads,
             logger: logger, settled: { await settler.settle($0) })
@@ -141,6 +146,10 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         // Cached blocks are answered by splicing their files into /dev/fuse (see `ReadData.files`): one kernel
         // copy instead of a read into our memory and a write out of it.
         connection.wanted.formUnion(connection.capable.intersection(.spliceWrite))
+        // With POSIX ACLs on, the kernel caches each inode's (absent: ENODATA) ACL for as long as its attributes,
+        // instead of asking for system.posix_acl_access on every `ls -l`. It implies default_permissions, which
+        // the mount sets anyway; setting an ACL is refused (EOPNOTSUPP), as Box has none.
+        connection.wanted.formUnion(connection.capable.intersection(.posixACL))
         // Kernel read-ahead of 4 MiB: sequential reads arrive as 1 MiB requests, several in flight.
         connection.maxReadahead = max(connection.maxReadahead, 4 << 20)
         // No writeback cache: writes must reach the staging file in order, and close() must see them all.

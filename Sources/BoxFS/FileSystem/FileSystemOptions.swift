@@ -7,8 +7,8 @@ struct FileSystemOptions: Sendable {
     /// Applied to 0777 for folders and 0666 for files.
     var umask: mode_t = 0o022
     var readOnly = false
-    /// How long the kernel may cache attributes and names; short, because Box changes behind our back.
-    var kernelCacheTimeout: TimeInterval = 1
+    /// How long the kernel may cache attributes and names while Box's events are followed (1 s otherwise).
+    var kernelCacheTimeout: TimeInterval = 10
     /// How long a fetched listing answers lookups before Box is asked again.
     var metadataTTL: TimeInterval = 60
     var metadataTTLWithEvents: TimeInterval = 600

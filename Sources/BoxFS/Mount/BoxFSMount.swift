@@ -144,6 +144,7 @@ public struct BoxFSMount {
         o.writeBack = configuration.writeBack
         o.extendedAttributes = configuration.extendedAttributes
         o.metadataTTLWithEvents = configuration.followEvents ? configuration.metadataTTLWithEvents : configuration.metadataTTL
+        o.kernelCacheTimeout = configuration.attributeTimeout
         o.readAheadMaximum = configuration.readAheadMax
         o.readAheadMemory = configuration.readAheadMemory
         o.readAheadInitial = min(Int64(configuration.blockSize), configuration.readAheadMax)

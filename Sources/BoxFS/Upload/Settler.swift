@@ -13,6 +13,7 @@ struct Settler: Sendable {
     let client: BoxClient
     let localChanges: LocalChanges
     let writers: OpenWriters
+    let notifier: KernelNotifier
     let logger: Logger
 
     private enum Step {
@@ -38,18 +39,28 @@ struct Settler: Sendable {
                 // Gone from Box (deleted elsewhere): nothing left to update; Box's view wins from here.
                 logger.notice("\(local.name) vanished from Box before its rename or mtime could be applied")
                 localChanges.remove(local.id)
+                forgetInKernel(local, inode)
                 return
             } catch BoxAPIError.nameConflict {
                 // Someone took the name on Box meanwhile. Keeping the local name would show a file Box doesn't
                 // have under it; the file stays on Box under its previous name.
                 logger.warning("cannot rename \(onBox.name) to \(local.name) on Box: the name is taken there")
                 localChanges.remove(local.id)
+                forgetInKernel(local, inode)
                 return
             } catch {
                 logger.warning("updating \(local.name) on Box failed, retrying in \(backoff): \(error)")
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(60))
             }
+        }
+    }
+
+    /// The local name and attributes were dropped for Box's: the kernel must not keep showing them.
+    private func forgetInKernel(_ local: ItemRecord, _ inode: Inode) {
+        notifier.attributesChanged(inode)
+        if let parent = local.parentID, let parentInode = try? store.inode(for: parent) {
+            notifier.nameChanged(local.name, in: parentInode)
         }
     }
 

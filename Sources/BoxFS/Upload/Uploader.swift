@@ -11,6 +11,7 @@ struct Uploader: Sendable {
     let store: MetadataStore
     let client: BoxClient
     let localChanges: LocalChanges
+    let notifier: KernelNotifier
     let logger: Logger
 
     func upload(_ queued: UploadJournalEntry, inode: Inode) async throws {
@@ -45,6 +46,7 @@ struct Uploader: Sendable {
                 }
             case .conflictCopy(let copy):
                 try await keepBoth(copy, besides: record, parent: parent)
+                notifier.contentChanged(inode)  // it shows Box's version now, not what the kernel holds
                 return
             }
         }

@@ -79,6 +79,9 @@ void cfuse_session_destroy(cfuse_session *session);
 /* Tells the kernel to drop cached attributes and data of `ino` (0 on success or a negated errno). */
 int cfuse_notify_inval_inode(cfuse_session *session, fuse_ino_t ino);
 
+/* Tells the kernel to drop cached attributes of `ino` but keep its pages (0 or a negated errno). */
+int cfuse_notify_inval_attributes(cfuse_session *session, fuse_ino_t ino);
+
 /* Tells the kernel to drop the cached dentry `name` in `parent` (0 on success or a negated errno). */
 int cfuse_notify_inval_entry(cfuse_session *session, fuse_ino_t parent, const char *name);
 
