@@ -68,14 +68,18 @@ final class EventFollower: Sendable {
         while !Task.isCancelled {
             let server = try await client.longPollServer()
             var timeouts = 0
+            var quiet = Self.coalescing
             polling: while !Task.isCancelled {
                 let position = try currentPosition()
                 switch try await client.waitForChange(on: server, after: position) {
                 case .newChange:
                     // Changes come in bursts (a copy, often our own uploads): one page a moment later carries the
-                    // burst, where reading at once would cost a long poll and a page per change.
-                    try await Task.sleep(for: Self.coalescing)
-                    try await drain(from: position)
+                    // burst, where reading at once would cost a long poll and a page per change. While the pages
+                    // hold only echoes of this mount's own changes (an rsync into it), wait longer each time:
+                    // two calls a wake add up to a tenth of a busy copy's calls. Others' changes reset it.
+                    try await Task.sleep(for: quiet)
+                    let changed = try await drain(from: position)
+                    quiet = changed ? Self.coalescing : min(quiet * 2, Self.longestCoalescing)
                 case .reconnect:
                     break polling
                 case .timeout:
@@ -92,19 +96,28 @@ final class EventFollower: Sendable {
     }
 
     static let coalescing: Duration = .seconds(1)
+    // With the long poll and the page, a change elsewhere still shows within about 4 s while we are busy.
+    static let longestCoalescing: Duration = .seconds(3)
     private static let pageLimit = 500
 
     /// Reads and applies pages until Box has nothing newer (a page short of the limit), storing the position after
     /// each page.
-    private func drain(from start: EventStreamPosition) async throws {
+    ///
+    /// - Returns: whether any event changed what the mount shows (not an echo, not about folders never seen).
+    @discardableResult
+    private func drain(from start: EventStreamPosition) async throws -> Bool {
         var position = start
+        var changed = false
         while true {
             let page = try await client.events(from: position, limit: Self.pageLimit)
             for event in page.entries where recent.withLock({ $0.insert(event.id) }) {
-                do { try applier.apply(event) } catch { logger.warning("could not apply event \(event.id): \(error)") }
+                do { changed = try applier.apply(event) || changed } catch {
+                    changed = true
+                    logger.warning("could not apply event \(event.id): \(error)")
+                }
             }
             try store.setStateValue(page.nextStreamPosition.rawValue, for: .eventStreamPosition)
-            if page.entries.count < Self.pageLimit || page.nextStreamPosition == position { return }
+            if page.entries.count < Self.pageLimit || page.nextStreamPosition == position { return changed }
             position = page.nextStreamPosition
         }
     }
