@@ -65,7 +65,16 @@ def machine():
 
 def versions(repo: Path, runs):
     # The commit each run recorded when it started (the tree may have moved on since); else today's HEAD.
-    recorded = [f"{name}: {data['commit']}" for name, data in runs if data and data.get("commit")]
+    def commits(name, data):
+        # A merged run (BENCH_MERGE=1) has rows measured at different commits: name each with its workloads.
+        at = {}
+        for r in data.get("results", []):
+            at.setdefault(r.get("commit", data["commit"]), []).append(r["workload"])
+        if len(at) <= 1:
+            return f"{name}: {data['commit']}"
+        parts = [f"workloads {', '.join(dict.fromkeys(w))} at {c}" for c, w in at.items()]
+        return f"{name}: " + "; ".join(parts)
+    recorded = [commits(name, data) for name, data in runs if data and data.get("commit")]
     if recorded:
         built = "boxfs and box-emulator: release builds of " + "; ".join(recorded)
     else:

@@ -2,7 +2,8 @@
 
 Usage: bench_run.py WORKDIR MOUNTS_DIR BOXFS_BINARY RESULTS_JSON
 Environment: BENCH_SCALE, BENCH_CLIENTS, BENCH_WORKLOADS, BENCH_LATENCY_MS, BENCH_BANDWIDTH_BPS, BENCH_TIMEOUT and
-the size variables of bench_workloads.Sizes.
+the size variables of bench_workloads.Sizes; BENCH_MERGE=1 keeps the rows of workloads not run now from an
+earlier RESULTS_JSON (each row records the commit it was measured at).
 """
 import json
 import os
@@ -49,10 +50,19 @@ def main():
                 continue  # reads don't depend on the write-back mode
             WORKLOADS[w](bench, client)
     out.parent.mkdir(parents=True, exist_ok=True)
+    results = [dict(m.as_json(), commit=commit) for m in bench.results]
+    if os.environ.get("BENCH_MERGE") == "1" and out.exists():
+        # Re-running some workloads: their rows replace the earlier run's, the rest are kept with the commit
+        # they were measured at.
+        earlier = json.loads(out.read_text())
+        kept = [dict(r, commit=r.get("commit", earlier.get("commit"))) for r in earlier["results"]
+                if r["workload"] not in workloads]
+        results = kept + results
+        clients = list(dict.fromkeys(earlier.get("clients", []) + clients))
     out.write_text(json.dumps({
         "kind": "bench", "commit": commit, "started": started, "finished": time.time(), "sizes": asdict(sizes),
         "latency_ms": latency, "bandwidth_bps": bandwidth, "box_limits": box_limits, "clients": clients,
-        "results": [m.as_json() for m in bench.results],
+        "results": results,
     }, indent=1, default=str))
     print(f"results: {out}")
 
