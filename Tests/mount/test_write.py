@@ -296,6 +296,38 @@ def test_creating_a_small_file_costs_one_upload_call(emulator, mount):
     assert uploads == 1 and others <= 1, emulator.stats()["routes"]
 
 
+def box_mtime(emulator, name, folder="0"):
+    entry = emulator.find(folder, name)
+    return entry and int(datetime.fromisoformat(entry["content_modified_at"]).timestamp())
+
+
+def test_an_mtime_set_before_a_rename_reaches_box_with_it(emulator, mount):
+    # rsync's order for every file: write a temporary file, close it, set its mtime, rename it.
+    (mount.path / ".f.tmp").write_bytes(b"synced")  # sync write-back: on Box when this returns
+    emulator.reset_stats()
+    os.utime(mount.path / ".f.tmp", (1_600_000_000, 1_600_000_000))
+    assert os.stat(mount.path / ".f.tmp").st_mtime == 1_600_000_000  # shown at once
+    os.rename(mount.path / ".f.tmp", mount.path / "f.txt")
+    wait_for(lambda: os.getxattr(mount.path / "f.txt", "user.box.pending") == b"0", 10, "the file to settle")
+    assert box_mtime(emulator, "f.txt") == 1_600_000_000
+    assert emulator.calls("PUT /2.0/files/{id}") == 1, emulator.stats()["routes"]  # name and time in one call
+    # An mtime alone reaches Box within a moment; one set just before unmount is sent before exiting.
+    os.utime(mount.path / "f.txt", (1_600_000_100, 1_600_000_100))
+    wait_for(lambda: box_mtime(emulator, "f.txt") == 1_600_000_100, 10, "the new mtime on Box")
+    os.utime(mount.path / "f.txt", (1_600_000_200, 1_600_000_200))
+    mount.remount()
+    assert box_mtime(emulator, "f.txt") == 1_600_000_200
+    assert os.stat(mount.path / "f.txt").st_mtime == 1_600_000_200
+    # fsync sends it at once too.
+    os.utime(mount.path / "f.txt", (1_600_000_300, 1_600_000_300))
+    fd = os.open(mount.path / "f.txt", os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    assert box_mtime(emulator, "f.txt") == 1_600_000_300
+
+
 @pytest.mark.mount_config("write_back = async\nuploads_per_minute = 30\n")
 def test_uploads_queue_within_boxs_budget_instead_of_meeting_429s(emulator, mount):
     """With the emulator enforcing Box's sliding minute (here 30 uploads, the mount's figure too), a burst of 36

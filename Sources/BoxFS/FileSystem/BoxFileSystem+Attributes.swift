@@ -76,10 +76,34 @@ extension BoxFileSystem {
         }
         // On Box (perhaps uploaded a moment ago, under the id the inode now maps to).
         let id = try catalog.id(of: inode)
+        if let held = try holdModificationTime(of: id, at: mtime) {
+            await uploads.settleSoon(inode, after: Self.metadataHoldTime)
+            return held
+        }
         let result = try await client.update(id, kind: .file, name: nil, parent: nil, contentModifiedAt: mtime.date, ifMatch: nil)
         var fresh = result.record(fetchedAt: Date(), parentOverride: record.parentID)
         fresh.contentModifiedAt = mtime  // Box keeps whole seconds; show what was set, as a local disk would
         try catalog.store.upsert(fresh, keepingSubsecondTime: false)
         return fresh
+    }
+
+    /// How long an mtime set on a file already on Box waits for a rename to carry it.
+    static let metadataHoldTime: Duration = .seconds(1)
+
+    /// Records an mtime set on a file already on Box as a local change, for the settler to send: rsync sets the
+    /// time of its temporary file just before renaming it, and the rename's update then carries both (one call
+    /// instead of two; see `move`). Held in memory for ``metadataHoldTime`` at most, like a local filesystem's
+    /// metadata before its journal commits; fsync and unmount send it at once. The cache isn't written until Box
+    /// has the time, so a crash meanwhile leaves the cache agreeing with Box.
+    ///
+    /// - Returns: the record as shown now, or nil if the item isn't cached (then it is sent at once).
+    private func holdModificationTime(of id: ItemID, at mtime: Timestamp) throws -> ItemRecord? {
+        try localChanges.serialized {
+            guard var record = try catalog.store.item(id) else { return nil }
+            localChanges.confirm(record)
+            record.contentModifiedAt = mtime
+            localChanges.set(record)
+            return record
+        }
     }
 }

@@ -137,6 +137,7 @@ extension BoxFileSystem {
         try await run("fsync \(path(inode))", bounded: false) { [self] in
             try files.get(handle).staged?.sync()
             await uploads.waitUntilUploaded(inode)
+            await uploads.settleDeferred(inode)
         }
     }
 

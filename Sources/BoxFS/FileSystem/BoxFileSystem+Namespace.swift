@@ -60,7 +60,8 @@ extension BoxFileSystem {
         }
         let result = try await client.update(
             source.id, kind: source.kind, name: name != source.name ? name : nil,
-            parent: destination != source.parentID ? destination : nil, contentModifiedAt: nil, ifMatch: nil)
+            parent: destination != source.parentID ? destination : nil, contentModifiedAt: heldModificationTime(of: source.id),
+            ifMatch: nil)
         let moved = result.record(fetchedAt: Date(), parentOverride: destination)
         guard localChanges.record(for: source.id) != nil else { return try catalog.store.upsert(moved) }
         // Still uploading: Box has the new name and place; the size and mtime shown stay the local ones.
@@ -69,6 +70,13 @@ extension BoxFileSystem {
             $0.name = name
         }
         try localChanges.serialized { _ = try localChanges.adopt(moved, in: catalog.store) }
+    }
+
+    /// A local mtime Box doesn't have yet (set a moment ago, or while uploading): a rename sends it along.
+    private func heldModificationTime(of id: ItemID) -> Date? {
+        guard let local = localChanges.record(for: id)?.contentModifiedAt,
+              let onBox = localChanges.confirmed(for: id) else { return nil }
+        return local.seconds == onBox.contentModifiedAt?.seconds ? nil : local.date
     }
 
     /// The record a provisional item has after its upload rekeyed it (found by its unchanged place).

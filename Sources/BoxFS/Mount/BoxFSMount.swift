@@ -99,6 +99,7 @@ public struct BoxFSMount {
             try? await tokenHTTP.shutdown()
             throw error
         }
+        await fileSystem.uploads.settleDeferred()
         let pending = await fileSystem.uploads.pendingCount
         if pending > 0 {
             logger.notice("waiting for \(pending) upload(s) to finish before exiting")

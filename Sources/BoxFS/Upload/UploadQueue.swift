@@ -26,6 +26,8 @@ actor UploadQueue {
     /// The staging file holding the newest content of an inode until Box has it.
     private var newestContent: [Inode: String] = [:]
     private var waiters: [Inode: [CheckedContinuation<Void, Never>]] = [:]
+    /// Files with a metadata change (an mtime) held back a moment, in case a rename comes to carry it along.
+    private var deferred: [Inode: Task<Void, Never>] = [:]
     /// Told how long each upload Box took was journaled for (the mount's metrics).
     private var uploadedObserver: (@Sendable (Duration) -> Void)?
 
@@ -72,6 +74,23 @@ actor UploadQueue {
             }
             logger.notice("resuming upload \(entry.id) of \(entry.size) bytes from \(entry.stagingPath)")
             schedule(entry, for: inode)
+        }
+    }
+
+    /// Settles `inode` (sends its local name, place and mtime to Box) after `delay`, or at once through
+    /// ``settleDeferred(_:)``. A running upload settles the file anyway when it is done.
+    func settleSoon(_ inode: Inode, after delay: Duration) {
+        guard deferred[inode] == nil else { return }
+        deferred[inode] = Task {
+            try? await Task.sleep(for: delay)
+            await self.settleDeferred(inode)
+        }
+    }
+
+    /// Sends held-back metadata changes now: of `inode`, or of every file (unmount).
+    func settleDeferred(_ inode: Inode? = nil) async {
+        for held in inode.map({ [$0] }) ?? Array(deferred.keys) where deferred.removeValue(forKey: held) != nil {
+            if workers[held] == nil { await settled(held) }
         }
     }
 
