@@ -119,7 +119,7 @@ extension BoxFileSystem {
     private func waitForUpload(of inode: Inode) async {
         guard options.operationTimeout > 0 else { return await uploads.waitUntilUploaded(inode) }
         do {
-            try await Self.withDeadline(options.operationTimeout) { [uploads] in await uploads.waitUntilUploaded(inode) }
+            try await withDeadline(options.operationTimeout) { [uploads] in await uploads.waitUntilUploaded(inode) }
         } catch {
             logger.notice("inode \(inode): Box has not taken the upload within \(Int(options.operationTimeout)) s; it stays queued and is retried")
         }

@@ -26,6 +26,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let freshness: FreshnessPolicy
     let blockCache: BlockCache
     let kernelCachedVersions = KernelCachedVersions()
+    /// The one timer behind every operation's `operation_timeout`.
+    let deadlines = OperationDeadlines()
     /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
     let notifier: KernelNotifier
 
@@ -92,7 +94,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     ) async throws -> T {
         do {
             guard bounded, options.operationTimeout > 0 else { return try await body() }
-            return try await Self.withDeadline(options.operationTimeout, body)
+            return try await withDeadline(options.operationTimeout, body)
         } catch {
             throw ErrnoMapping.map(error, operation: operation(), logger: logger)
         }
@@ -102,10 +104,10 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     /// `body` is still waiting; it is then cancelled and finishes in the background (a block it was fetching
     /// still lands in the cache). A task group wouldn't do: it waits for its children, and a shared download
     /// awaited by many readers doesn't end when one of them gives up.
-    static func withDeadline<T: Sendable>(
+    func withDeadline<T: Sendable>(
         _ seconds: TimeInterval, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let state = Locked<(answered: Bool, work: Task<Void, Never>?, timer: Task<Void, Never>?)>((false, nil, nil))
+        let state = Locked<(answered: Bool, work: Task<Void, Never>?)>((false, nil))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
                 /// Resumes the caller once, with whichever outcome comes first.
@@ -116,25 +118,19 @@ final class BoxFileSystem: FUSEOperations, Sendable {
                     }
                     if first { continuation.resume(with: result) }
                 }
-                let work = Task {
-                    do { answer(.success(try await body())) } catch { answer(.failure(error)) }
-                    state.withLock { $0.timer }?.cancel()
-                }
-                let timer = Task {
-                    guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
+                let deadline = deadlines.schedule(after: .seconds(seconds)) {
                     answer(.failure(FileSystemError.timedOut(seconds)))
                     state.withLock { $0.work }?.cancel()
                 }
-                state.withLock {
-                    $0.work = work
-                    $0.timer = timer
+                let work = Task { [deadlines] in
+                    do { answer(.success(try await body())) } catch { answer(.failure(error)) }
+                    deadlines.cancel(deadline)
                 }
+                state.withLock { $0.work = work }
             }
         } onCancel: {
             // The kernel interrupted the request: stop waiting for Box.
-            let (work, timer) = state.withLock { ($0.work, $0.timer) }
-            work?.cancel()
-            timer?.cancel()
+            state.withLock { $0.work }?.cancel()
         }
     }
 
