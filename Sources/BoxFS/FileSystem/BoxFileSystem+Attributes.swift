@@ -70,6 +70,10 @@ extension BoxFileSystem {
             try catalog.store.updateIfPresent(updated)
             return updated
         }
+        if !writers.isOpen(inode), await uploads.isHoldingMetadataOnly(inode),
+           let held = try holdModificationTime(of: record.id, at: mtime, again: true) {
+            return held  // set twice within the hold: still only here, sent by the pending settle
+        }
         if localChanges.record(for: record.id) != nil || writers.isOpen(inode) {
             // Not on Box yet: the upload carries the time.
             if let updated = try updateLocalRecord(record.id, { $0.contentModifiedAt = mtime }) { return updated }
@@ -97,8 +101,14 @@ extension BoxFileSystem {
     /// has the time, so a crash meanwhile leaves the cache agreeing with Box.
     ///
     /// - Returns: the record as shown now, or nil if the item isn't cached (then it is sent at once).
-    private func holdModificationTime(of id: ItemID, at mtime: Timestamp) throws -> ItemRecord? {
+    private func holdModificationTime(of id: ItemID, at mtime: Timestamp, again: Bool = false) throws -> ItemRecord? {
         try localChanges.serialized {
+            if again {
+                guard var held = localChanges.record(for: id) else { return nil }
+                held.contentModifiedAt = mtime
+                localChanges.set(held)
+                return held
+            }
             guard var record = try catalog.store.item(id) else { return nil }
             localChanges.confirm(record)
             record.contentModifiedAt = mtime

@@ -87,6 +87,11 @@ actor UploadQueue {
         }
     }
 
+    /// Whether `inode`'s only pending work is a held-back metadata change (no upload queued or settling).
+    func isHoldingMetadataOnly(_ inode: Inode) -> Bool {
+        deferred[inode] != nil && queues[inode] == nil && workers[inode] == nil
+    }
+
     /// Sends held-back metadata changes now: of `inode`, or of every file (unmount).
     func settleDeferred(_ inode: Inode? = nil) async {
         for held in inode.map({ [$0] }) ?? Array(deferred.keys) where deferred.removeValue(forKey: held) != nil {
