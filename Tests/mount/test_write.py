@@ -153,6 +153,23 @@ def test_rsync_and_tar_round_trip(emulator, mount, tmp_path):
     run("diff", "-r", src, mount.path / "untarred")
 
 
+@pytest.mark.mount_config("write_back = async\nuploads_per_minute = 100000\napi_calls_per_minute = 100000\n")
+def test_rsync_times_survive_uploads_racing_the_close(emulator, mount, tmp_path):
+    # With async write-back and no upload budget to wait for, uploads start while rsync is still setting the
+    # time of the file it just closed. A lost time shows as a file the second rsync sends again.
+    src = tmp_path / "src"
+    for i in range(500):
+        p = src / f"d{i % 5}" / f"f{i:04}.dat"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(random_bytes(100 + i * 13, seed=i))
+        os.utime(p, ns=(1_500_000_000_000_000_000 + i * 1_234_567_891, 1_500_000_000_000_000_000 + i * 1_234_567_891))
+    run("rsync", "-a", f"{src}/", f"{mount.path}/raced/")
+    wait_for(lambda: emulator.find("0", "raced") is not None, 10, "raced on Box")
+    time.sleep(3)
+    out = run("rsync", "-a", "--itemize-changes", f"{src}/", f"{mount.path}/raced/").stdout
+    assert out.strip() == "", out
+
+
 def test_bad_names_get_the_right_errno(mount):
     assert errno_of(open, mount.path / "back\\slash", "w") == errno.EINVAL
     assert errno_of(open, mount.path / "trailing ", "w") == errno.EINVAL

@@ -225,13 +225,16 @@ extension BoxFileSystem {
         }
         try content.sync()
         let size = try content.size()
-        let mtime = content.modificationTime ?? .now()
+        let closedAt = Timestamp.now()
         // The inode names the file even if its upload rekeyed it meanwhile; retry once if that raced us.
         var updated: ItemRecord?
         for _ in 0..<2 where updated == nil {
             updated = try updateLocalRecord(try catalog.id(of: inode)) {
                 $0.size = size
-                $0.contentModifiedAt = mtime
+                // Read under the record's lock, not before it: a utimens arriving now (rsync sets the time right
+                // after close, and the kernel sends our release later) sets the content's time and then updates
+                // the record under this lock, so either it is read here or its update comes after this one.
+                $0.contentModifiedAt = content.modificationTime ?? closedAt
                 $0.fetchedAt = Date()
             }
         }
@@ -244,7 +247,8 @@ extension BoxFileSystem {
         let target: Cache.UploadTarget = record.isProvisional
             ? .newFile(parent: parent, name: record.name)
             : .newVersion(of: id, baseETag: content.baseETag)
-        try await uploads.enqueue(inode: inode, stagingPath: content.path, target: target, size: size, mtime: mtime)
+        try await uploads.enqueue(
+            inode: inode, stagingPath: content.path, target: target, size: size, mtime: record.contentModifiedAt ?? closedAt)
     }
 
     private func readSource(inode: Inode, record: ItemRecord) async throws -> FileHandle.Source {
