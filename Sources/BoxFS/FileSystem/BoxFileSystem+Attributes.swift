@@ -71,7 +71,7 @@ extension BoxFileSystem {
             return updated
         }
         if !writers.isOpen(inode), await uploads.isHoldingMetadataOnly(inode),
-           let held = try holdModificationTime(of: record.id, at: mtime, again: true) {
+           let held = try updateHeldModificationTime(of: record.id, to: mtime) {
             return held  // set twice within the hold: still only here, sent by the pending settle
         }
         if localChanges.record(for: record.id) != nil || writers.isOpen(inode) {
@@ -101,19 +101,23 @@ extension BoxFileSystem {
     /// has the time, so a crash meanwhile leaves the cache agreeing with Box.
     ///
     /// - Returns: the record as shown now, or nil if the item isn't cached (then it is sent at once).
-    private func holdModificationTime(of id: ItemID, at mtime: Timestamp, again: Bool = false) throws -> ItemRecord? {
+    private func holdModificationTime(of id: ItemID, at mtime: Timestamp) throws -> ItemRecord? {
         try localChanges.serialized {
-            if again {
-                guard var held = localChanges.record(for: id) else { return nil }
-                held.contentModifiedAt = mtime
-                localChanges.set(held)
-                return held
-            }
             guard var record = try catalog.store.item(id) else { return nil }
             localChanges.confirm(record)
             record.contentModifiedAt = mtime
             localChanges.set(record)
             return record
+        }
+    }
+
+    /// A second mtime within the hold replaces the held one, still only here.
+    private func updateHeldModificationTime(of id: ItemID, to mtime: Timestamp) throws -> ItemRecord? {
+        try localChanges.serialized {
+            guard var held = localChanges.record(for: id) else { return nil }
+            held.contentModifiedAt = mtime
+            localChanges.set(held)
+            return held
         }
     }
 }

@@ -25,7 +25,7 @@ final class LookupCounts: @unchecked Sendable {
     /// Counts one reply handing `inode` (its entry and attributes) to the kernel.
     func remember(_ inode: Inode) {
         let now = ContinuousClock.now
-        lock.withLock { handed[inode, default: Handed(count: 0, at: now)].count += 1; handed[inode]?.at = now }
+        lock.withLock { handed[inode] = Handed(count: (handed[inode]?.count ?? 0) + 1, at: now) }
     }
 
     /// Returns true if the kernel no longer references `inode`.

@@ -16,6 +16,11 @@ enum InodesTable {
         return Inode(db.lastInsertRowID)
     }
 
+    /// The inode of `id`, allocated the first time the id is seen.
+    static func inodeAllocating(for id: ItemID, in db: SQLiteConnection) throws -> Inode {
+        try inode(for: id, in: db) ?? allocate(for: id, in: db)
+    }
+
     static func itemID(for inode: Inode, in db: SQLiteConnection) throws -> ItemID? {
         guard let signed = Int64(exactly: inode) else { return nil }
         return try db.queryFirst("SELECT item_id FROM inodes WHERE inode = ?", signed) { ItemID($0.string(0)) }

@@ -4,10 +4,7 @@ extension MetadataStore {
     /// Numbers survive remounts: the root folder is always 1, every other id gets a number ≥ 2 that is never
     /// given to another id, even after the item is removed from the cache.
     public func inode(for id: ItemID) throws -> Inode {
-        try withConnection { db in
-            if let existing = try InodesTable.inode(for: id, in: db) { return existing }
-            return try InodesTable.allocate(for: id, in: db)
-        }
+        try withConnection { db in try InodesTable.inodeAllocating(for: id, in: db) }
     }
 
     /// The cached children of `folder` with their inode numbers, allocating the missing ones in one transaction
@@ -17,9 +14,7 @@ extension MetadataStore {
         try withConnection { db in
             let (children, inodes) = try db.transaction {
                 let children = try ItemsTable.children(of: folder, in: db)
-                let inodes = try children.map { child in
-                    try InodesTable.inode(for: child.id, in: db) ?? InodesTable.allocate(for: child.id, in: db)
-                }
+                let inodes = try children.map { try InodesTable.inodeAllocating(for: $0.id, in: db) }
                 return (children, inodes)
             }
             return ChildrenSnapshot(children: children, inodes: inodes, generation: db.totalChanges)
