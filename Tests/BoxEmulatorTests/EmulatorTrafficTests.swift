@@ -113,6 +113,22 @@ final class EmulatorTrafficTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ContinuousClock.now - start, .milliseconds(300))
     }
 
+    func testSlowAnswersAreHeldAfterTheChangeIsMade() async throws {
+        let folder = try await emulator.makeFolder("before")
+        try await emulator.setFaults(#"{"slow_answers_route":"PUT /2.0/folders/{id}","slow_answers_count":1,"slow_answers_ms":1500}"#)
+        let start = ContinuousClock.now
+        let rename = Task { [emulator] in try await emulator!.call(.PUT, "/2.0/folders/\(folder)", json: #"{"name":"after"}"#) }
+        try await Task.sleep(for: .milliseconds(200))
+        let meanwhile = try await emulator.call(.GET, "/2.0/folders/\(folder)")
+        XCTAssertEqual(meanwhile.json["name"] as? String, "after", "the change is made before the answer is held")
+        let answered = try await rename.value
+        XCTAssertEqual(answered.status, 200)
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - start, .milliseconds(1500))
+        let second = ContinuousClock.now
+        try await emulator.call(.PUT, "/2.0/folders/\(folder)", json: #"{"name":"again"}"#)
+        XCTAssertLessThan(ContinuousClock.now - second, .milliseconds(1500), "only the first answer was held")
+    }
+
     func testAdminIssuesTokensForAnyUser() async throws {
         let issued = try await emulator.call(.POST, "/_emulator/users/\(EmulatorUsers.secondUser.rawValue)/tokens?ttl=60", token: nil)
         XCTAssertEqual(issued.status, 201)

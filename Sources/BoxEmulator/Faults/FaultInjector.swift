@@ -64,6 +64,15 @@ final class FaultInjector: @unchecked Sendable {
         }
     }
 
+    /// How long to hold the answer of a carried-out request to `route` (nil: answer at once).
+    func takeSlowAnswer(route: String) -> Duration? {
+        lock.withLock {
+            guard settings.slowAnswersCount > 0, settings.slowAnswersRoute == route else { return nil }
+            settings.slowAnswersCount -= 1
+            return .milliseconds(settings.slowAnswersMs)
+        }
+    }
+
     /// `Retry-After` seconds if this download must still answer 202.
     func takeDownload202() -> Int? {
         lock.withLock {

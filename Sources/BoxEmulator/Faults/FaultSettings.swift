@@ -26,6 +26,12 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var download202Count: Int = 0
     /// The `Retry-After` seconds of injected 429s and 202s.
     public var retryAfterSeconds: Int = 1
+    /// A route (as the stats name it, `PUT /2.0/files/{id}`) whose next `slowAnswersCount` answers are held for
+    /// `slowAnswersMs` after the request was carried out: the change is made at once but the client learns of it
+    /// late, which opens the window between a change reaching Box and its sender knowing it (tests of races).
+    public var slowAnswersRoute: String = ""
+    public var slowAnswersCount: Int = 0
+    public var slowAnswersMs: Int = 0
 
     public init() {}
 
@@ -39,6 +45,9 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         case commit202Count = "commit_202_count"
         case download202Count = "download_202_count"
         case retryAfterSeconds = "retry_after_seconds"
+        case slowAnswersRoute = "slow_answers_route"
+        case slowAnswersCount = "slow_answers_count"
+        case slowAnswersMs = "slow_answers_ms"
     }
 
     public init(from decoder: Decoder) throws {
@@ -56,6 +65,9 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         commit202Count = try c.decodeIfPresent(Int.self, forKey: .commit202Count) ?? defaults.commit202Count
         download202Count = try c.decodeIfPresent(Int.self, forKey: .download202Count) ?? defaults.download202Count
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? defaults.retryAfterSeconds
+        slowAnswersRoute = try c.decodeIfPresent(String.self, forKey: .slowAnswersRoute) ?? defaults.slowAnswersRoute
+        slowAnswersCount = try c.decodeIfPresent(Int.self, forKey: .slowAnswersCount) ?? defaults.slowAnswersCount
+        slowAnswersMs = try c.decodeIfPresent(Int.self, forKey: .slowAnswersMs) ?? defaults.slowAnswersMs
     }
 
     /// Whether a `PUT /_emulator/faults` body sets the seed (only then does the random sequence restart).

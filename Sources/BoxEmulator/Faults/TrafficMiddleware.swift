@@ -32,6 +32,7 @@ struct TrafficMiddleware: RouterMiddleware {
             switch decision {
             case .proceed:
                 response = try await next(request, context)
+                if let hold = faults.takeSlowAnswer(route: route) { try await Task.sleep(for: hold) }
             case let .rateLimited(retryAfter):
                 throw BoxError.rateLimited(retryAfter: retryAfter)
             case .unavailable:
