@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Emulator, Mount
+from conftest import BIN, Emulator, Mount
 from helpers import random_bytes, run, sha1, wait_for
 
 MB = 1024 * 1024
@@ -137,18 +137,33 @@ class Run:
             self.result.bytes_wrong += wrong
             self.result.wrong_files.append(f"{label}: {wrong} bytes wrong (sha1 {sha1(got)} want {sha1(want)})")
 
+    def unsettled(self, files) -> list:
+        """The files still pending (or not there yet), as `path: reason`."""
+        waiting = []
+        for rel in files:
+            try:
+                pending = os.getxattr(self.mount.path / rel, "user.box.pending")
+                if pending != b"0":
+                    waiting.append(f"{rel}: pending={pending.decode()}")
+            except OSError as e:
+                waiting.append(f"{rel}: {e.strerror}")
+        return waiting
+
     def wait_settled(self, files, timeout: float = None):
-        """Waits (through the mount, faults still on) until no file has an upload pending."""
+        """Waits (through the mount, faults still on) until no file has an upload pending. A timeout reports
+        which files were still pending, the daemon's status and the log's last warnings, so a failure in CI
+        explains itself."""
         def settled():
-            for rel in files:
-                try:
-                    if os.getxattr(self.mount.path / rel, "user.box.pending") != b"0":
-                        return False
-                except FileNotFoundError:
-                    return False
-            return True
-        return self.user_op("uploads settling", wait_for, settled, timeout or self.scale.settle_timeout,
-                            "uploads to settle")
+            return not self.unsettled(files)
+        try:
+            return wait_for(settled, timeout or self.scale.settle_timeout, "uploads to settle")
+        except AssertionError as e:
+            status = run(str(BIN / "boxfs"), "status", str(self.mount.path), check=False).stdout.strip()
+            log = self.mount.log_path.read_text(errors="replace").splitlines()
+            warnings = [line for line in log if " warning " in line or " error " in line][-8:]
+            self.result.errors.append(f"uploads settling: {e}; still pending {self.unsettled(files)}; "
+                                      f"status: {status[-1500:]}; last warnings: {warnings}; log tail: {log[-15:]}")
+            return None
 
     def box_entry(self, rel: str):
         folder = "0"

@@ -346,6 +346,26 @@ def test_an_mtime_set_before_a_rename_reaches_box_with_it(emulator, mount):
     assert box_mtime(emulator, "f.txt") == 1_600_000_300
 
 
+def test_a_rename_answered_late_is_not_undone_by_the_held_mtime(emulator, mount):
+    """rsync's order again, but Box answers the rename late: the rename is made on Box at once, and the held
+    mtime's settle (a second after the utime) runs while the answer is still on its way. The settle must wait
+    for the rename rather than compare Box's new name with the old local one and rename the file back."""
+    (mount.path / ".g.tmp").write_bytes(b"late answer")
+    emulator.set_faults(slow_answers_route="PUT /2.0/files/{id}", slow_answers_count=1, slow_answers_ms=2500)
+    try:
+        os.utime(mount.path / ".g.tmp", (1_600_000_000, 1_600_000_000))
+        os.rename(mount.path / ".g.tmp", mount.path / "g.txt")
+        wait_for(lambda: os.getxattr(mount.path / "g.txt", "user.box.pending") == b"0", 15, "g.txt to settle")
+    finally:
+        emulator.set_faults(slow_answers_count=0)
+    names = {e["name"] for e in emulator.list_folder("0")}
+    assert "g.txt" in names and ".g.tmp" not in names, names
+    assert box_mtime(emulator, "g.txt") == 1_600_000_000
+    mount.remount(clear_cache=True)
+    assert (mount.path / "g.txt").read_bytes() == b"late answer"
+    assert not (mount.path / ".g.tmp").exists()
+
+
 @pytest.mark.mount_config("write_back = async\nuploads_per_minute = 30\n")
 def test_uploads_queue_within_boxs_budget_instead_of_meeting_429s(emulator, mount):
     """With the emulator enforcing Box's sliding minute (here 30 uploads, the mount's figure too), a burst of 36

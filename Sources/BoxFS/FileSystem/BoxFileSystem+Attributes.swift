@@ -71,12 +71,12 @@ extension BoxFileSystem {
             return updated
         }
         if !writers.isOpen(inode), await uploads.isHoldingMetadataOnly(inode),
-           let held = try updateHeldModificationTime(of: record.id, to: mtime) {
+           let held = updateHeldModificationTime(of: record.id, to: mtime) {
             return held  // set twice within the hold: still only here, sent by the pending settle
         }
-        if localChanges.record(for: record.id) != nil || writers.isOpen(inode) {
-            // Not on Box yet: the upload carries the time.
-            if let updated = try updateLocalRecord(record.id, { $0.contentModifiedAt = mtime }) { return updated }
+        // Not on Box yet: the upload carries the time.
+        if let updated = try updatePendingRecord(record.id, orIf: { writers.isOpen(inode) }, { $0.contentModifiedAt = mtime }) {
+            return updated
         }
         // On Box (perhaps uploaded a moment ago, under the id the inode now maps to).
         let id = try catalog.id(of: inode)
@@ -112,8 +112,8 @@ extension BoxFileSystem {
     }
 
     /// A second mtime within the hold replaces the held one, still only here.
-    private func updateHeldModificationTime(of id: ItemID, to mtime: Timestamp) throws -> ItemRecord? {
-        try localChanges.serialized {
+    private func updateHeldModificationTime(of id: ItemID, to mtime: Timestamp) -> ItemRecord? {
+        localChanges.serialized {
             guard var held = localChanges.record(for: id) else { return nil }
             held.contentModifiedAt = mtime
             localChanges.set(held)

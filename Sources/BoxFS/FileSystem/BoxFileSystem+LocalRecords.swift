@@ -20,4 +20,26 @@ extension BoxFileSystem {
             return record
         }
     }
+
+    /// Like ``updateLocalRecord(_:_:)``, but only while the file's newest state is local: it has a local record,
+    /// or `condition` (an open writer, whose close will upload it) holds.
+    ///
+    /// The check and the change share one lock because the settle step drops a local record as soon as Box
+    /// has everything in it: a change made after a stale check would recreate a record that nothing sends to
+    /// Box or ever drops again.
+    ///
+    /// - Returns: the updated record, or nil if the file isn't local-only (the caller sends the change to Box).
+    func updatePendingRecord(_ id: ItemID, orIf condition: () -> Bool, _ change: (inout ItemRecord) -> Void) throws
+        -> ItemRecord?
+    {
+        try localChanges.serialized {
+            guard var record = try localChanges.record(for: id) ?? (condition() ? catalog.store.item(id) : nil) else {
+                return nil
+            }
+            change(&record)
+            guard try catalog.store.updateIfPresent(record) else { return nil }
+            localChanges.set(record)
+            return record
+        }
+    }
 }

@@ -58,18 +58,25 @@ extension BoxFileSystem {
             }
             return try await move(try uploadedVersion(of: source), to: destination, name: name)
         }
-        let result = try await client.update(
-            source.id, kind: source.kind, name: name != source.name ? name : nil,
-            parent: destination != source.parentID ? destination : nil, contentModifiedAt: heldModificationTime(of: source.id),
-            ifMatch: nil)
-        let moved = result.record(fetchedAt: Date(), parentOverride: destination)
-        guard localChanges.record(for: source.id) != nil else { return try catalog.store.upsert(moved) }
-        // Still uploading: Box has the new name and place; the size and mtime shown stay the local ones.
-        try updateLocalRecord(source.id) {
-            $0.parentID = destination
-            $0.name = name
+        // The settle step of a file (sending a held mtime, say) must see this rename whole: before it reached
+        // Box or after its answer is recorded here.
+        try await metadataLocks.withLock(try catalog.inode(of: source.id)) {
+            let result = try await client.update(
+                source.id, kind: source.kind, name: name != source.name ? name : nil,
+                parent: destination != source.parentID ? destination : nil,
+                contentModifiedAt: heldModificationTime(of: source.id), ifMatch: nil)
+            let moved = result.record(fetchedAt: Date(), parentOverride: destination)
+            // Checked and changed at once: a record recreated from a stale check (the settle step may have just
+            // dropped it) would be one that nothing settles, pending forever and hiding Box's later changes.
+            try localChanges.serialized {
+                guard var local = localChanges.record(for: source.id) else { return try catalog.store.upsert(moved) }
+                // Still uploading or settling: Box has the new name and place; the size and mtime shown stay local.
+                local.parentID = destination
+                local.name = name
+                if try catalog.store.updateIfPresent(local) { localChanges.set(local) }
+                _ = try localChanges.adopt(moved, in: catalog.store)
+            }
         }
-        try localChanges.serialized { _ = try localChanges.adopt(moved, in: catalog.store) }
     }
 
     /// A local mtime Box doesn't have yet (set a moment ago, or while uploading): a rename sends it along.

@@ -30,6 +30,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let deadlines = OperationDeadlines()
     /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
     let notifier: KernelNotifier
+    /// Keeps a rename and the settle step of the same file from interleaving their updates on Box.
+    let metadataLocks = MetadataUpdateLocks()
 
     init(store: MetadataStore, blockCache: BlockCache, staging: StagingArea, client: BoxClient,
          options: FileSystemOptions, logger: Logger) {
@@ -56,7 +58,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         self.notifier = notifier
         let uploader = Uploader(store: store, client: client, localChanges: localChanges, notifier: notifier, logger: logger)
         let settler = Settler(
-            store: store, client: client, localChanges: localChanges, writers: writers, notifier: notifier, logger: logger)
+            store: store, client: client, localChanges: localChanges, writers: writers, notifier: notifier,
+            metadataLocks: metadataLocks, logger: logger)
         self.uploads = UploadQueue(
             store: store, staging: staging, uploader: uploader, parallelUploads: options.parallelUploads,
             logger: logger, settled: { await settler.settle($0) })

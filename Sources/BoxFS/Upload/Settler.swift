@@ -14,6 +14,8 @@ struct Settler: Sendable {
     let localChanges: LocalChanges
     let writers: OpenWriters
     let notifier: KernelNotifier
+    /// Shared with renames, so a settle never compares Box's answer with a local record a rename is changing.
+    let metadataLocks: MetadataUpdateLocks
     let logger: Logger
 
     private enum Step {
@@ -21,39 +23,58 @@ struct Settler: Sendable {
         case push(local: ItemRecord, onBox: ItemRecord)
     }
 
+    /// What one pass did.
+    private enum Pass {
+        case finished
+        case pushed
+        case failed(any Error)
+    }
+
     func settle(_ inode: Inode) async {
         var backoff = Duration.milliseconds(500)
         while true {
-            guard case .push(let local, let onBox) = nextStep(inode) else { return }
-            do {
-                let result = try await client.update(
-                    onBox.id, kind: .file,
-                    name: local.name != onBox.name ? local.name : nil,
-                    parent: local.parentID != onBox.parentID ? local.parentID : nil,
-                    contentModifiedAt: Self.sameSecond(local.contentModifiedAt, onBox.contentModifiedAt)
-                        ? nil : local.contentModifiedAt?.date,
-                    ifMatch: nil)
-                try localChanges.serialized { _ = try localChanges.adopt(result.record(fetchedAt: Date()), in: store) }
+            switch await metadataLocks.withLock(inode, { await pass(inode) }) {
+            case .finished:
+                return
+            case .pushed:
                 backoff = .milliseconds(500)
-            } catch BoxAPIError.notFound {
-                // Gone from Box (deleted elsewhere): nothing left to update; Box's view wins from here.
-                logger.notice("\(local.name) vanished from Box before its rename or mtime could be applied")
-                localChanges.remove(local.id)
-                forgetInKernel(local, inode)
-                return
-            } catch BoxAPIError.nameConflict {
-                // Someone took the name on Box meanwhile. Keeping the local name would show a file Box doesn't
-                // have under it; the file stays on Box under its previous name.
-                logger.warning("cannot rename \(onBox.name) to \(local.name) on Box: the name is taken there")
-                localChanges.remove(local.id)
-                forgetInKernel(local, inode)
-                return
-            } catch {
-                logger.warning("updating \(local.name) on Box failed, retrying in \(backoff): \(error)")
+            case .failed(let error):
+                logger.warning("updating inode \(inode) on Box failed, retrying in \(backoff): \(error)")
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(60))
             }
         }
+    }
+
+    /// Decides what Box still lacks and sends it, recording the answer; all under the file's metadata lock.
+    private func pass(_ inode: Inode) async -> Pass {
+        guard case .push(let local, let onBox) = nextStep(inode) else { return .finished }
+        do {
+            let result = try await client.update(
+                onBox.id, kind: .file,
+                name: local.name != onBox.name ? local.name : nil,
+                parent: local.parentID != onBox.parentID ? local.parentID : nil,
+                contentModifiedAt: Self.sameSecond(local.contentModifiedAt, onBox.contentModifiedAt)
+                    ? nil : local.contentModifiedAt?.date,
+                ifMatch: nil)
+            try localChanges.serialized { _ = try localChanges.adopt(result.record(fetchedAt: Date()), in: store) }
+            return .pushed
+        } catch BoxAPIError.notFound {
+            // Gone from Box (deleted elsewhere): nothing left to update; Box's view wins from here.
+            logger.notice("\(local.name) vanished from Box before its rename or mtime could be applied")
+            localChanges.remove(local.id)
+            forgetInKernel(local, inode)
+            return .finished
+        } catch BoxAPIError.nameConflict {
+            // Someone took the name on Box meanwhile. Keeping the local name would show a file Box doesn't
+            // have under it; the file stays on Box under its previous name.
+            logger.warning("cannot rename \(onBox.name) to \(local.name) on Box: the name is taken there")
+            localChanges.remove(local.id)
+            forgetInKernel(local, inode)
+            return .finished
+        } catch {
+            return .failed(error)
+            }
     }
 
     /// The local name and attributes were dropped for Box's: the kernel must not keep showing them.
