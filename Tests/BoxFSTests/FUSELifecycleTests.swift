@@ -30,6 +30,28 @@ final class FUSELifecycleTests: XCTestCase {
         try mount.session.unmount()  // already gone: nothing to do
     }
 
+    func testRequestsAnsweredOnTheFUSEThreadCountAndFailLikeOthers() throws {
+        let mount = try FUSETestMount(negativeLookupTimeout: 5)
+        defer { mount.tearDown() }
+        mount.fileSystem.answersImmediately = true
+        mount.fileSystem.populate(directory: "listed", files: 300)
+        try XCTAssertEqual(mount.run("/usr/bin/stat", [mount.path("listed/file-00007")]).status, 0)
+        let missing = try mount.run("/usr/bin/stat", [mount.path("listed/missing")])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.error.contains("No such file or directory"), missing.error)
+        try XCTAssertEqual(mount.run("/usr/bin/find", [mount.mountpoint, "-type", "f", "-size", "-1k"]).status, 0)
+        try XCTAssertEqual(mount.run("/bin/ls", ["-lR", mount.mountpoint]).status, 0)
+        XCTAssertGreaterThan(mount.fileSystem.readdirCount, 2)
+        XCTAssertEqual(mount.fileSystem.lookupPaths.task, 0, "every lookup could be answered at once")
+        XCTAssertGreaterThan(mount.fileSystem.lookupPaths.immediate, 2)
+        XCTAssertFalse(mount.fileSystem.lookupBalance.outstanding.isEmpty, "the kernel should hold lookups now")
+
+        try XCTAssertEqual(mount.sh("echo 2 > /proc/sys/vm/drop_caches").status, 0)
+        XCTAssertTrue(eventually { mount.fileSystem.lookupBalance.outstanding.isEmpty },
+                      "lookups never forgotten: \(mount.fileSystem.lookupBalance.outstanding.prefix(10))")
+        XCTAssertEqual(mount.fileSystem.lookupBalance.overForgotten, [])
+    }
+
     func testAutoUnmountMountsThroughTheHelperAndUnmountsCleanly() throws {
         let mount = try FUSETestMount(options: ["auto_unmount"])
         defer { mount.tearDown() }

@@ -44,6 +44,13 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
         set { lock.withLock { cachingListings = newValue } }
     }
     private var cachingListings = false
+    /// Answer lookups and getattrs on the FUSE thread (``lookupNow(parent:name:)``) instead of in tasks.
+    var answersImmediately: Bool {
+        get { lock.withLock { answeringImmediately } }
+        set { lock.withLock { answeringImmediately = newValue } }
+    }
+    private var answeringImmediately = false
+    private var lookupsByPath = (immediate: 0, task: 0)
 
     /// - Parameters:
     ///   - readdirPlus: Ask the kernel for readdirplus (always) instead of plain readdir.
@@ -122,6 +129,9 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
         lock.withLock { (lookupCounts.filter { $0.value != 0 }, overForgotten) }
     }
 
+    /// Lookups answered by ``lookupNow(parent:name:)`` and by ``lookup(parent:name:)``.
+    var lookupPaths: (immediate: Int, task: Int) { lock.withLock { lookupsByPath } }
+
     /// How often `create` was called.
     var createCount: Int { lock.withLock { creates } }
 
@@ -177,7 +187,26 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     }
 
     func lookup(parent: Inode, name: String) async throws -> EntryReply {
-        try lock.withLock { counted(try child(name, of: parent)) }
+        try lock.withLock {
+            lookupsByPath.task += 1
+            return counted(try child(name, of: parent))
+        }
+    }
+
+    func lookupNow(parent: Inode, name: String) -> ImmediateAnswer<EntryReply>? {
+        lock.withLock {
+            guard answeringImmediately else { return nil }
+            lookupsByPath.immediate += 1
+            do { return .found(counted(try child(name, of: parent))) } catch { return .failed(error as! FUSEError) }
+        }
+    }
+
+    func getattrNow(inode: Inode, handle: UInt64?) -> ImmediateAnswer<AttributeReply>? {
+        lock.withLock {
+            guard answeringImmediately else { return nil }
+            guard let node = nodes[inode] else { return .failed(.noEntry) }
+            return .found(AttributeReply(attributes: node.attributes, timeout: timeout))
+        }
     }
 
     func forget(inode: Inode, lookups: UInt64) {
@@ -221,27 +250,49 @@ final class FUSEMemoryFileSystem: FUSEOperations, @unchecked Sendable {
     }
 
     func opendir(inode: Inode, flags: OpenFlags) async throws -> OpenReply {
-        try lock.withLock {
-            _ = try directory(inode)
-            return OpenReply(handle: inode, keepCache: cachingListings, cacheDirectory: cachingListings)
+        try lock.withLock { try openDirectory(inode) }
+    }
+
+    func opendirNow(inode: Inode, flags: OpenFlags) -> ImmediateAnswer<OpenReply>? {
+        lock.withLock {
+            guard answeringImmediately else { return nil }
+            do { return .found(try openDirectory(inode)) } catch { return .failed(error as! FUSEError) }
         }
     }
 
-    /// Positions: 0 is ".", 1 is "..", then the children by name.
+    private func openDirectory(_ inode: Inode) throws -> OpenReply {
+        _ = try directory(inode)
+        return OpenReply(handle: inode, keepCache: cachingListings, cacheDirectory: cachingListings)
+    }
+
     func readdir(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) async throws -> [DirectoryEntry] {
-        try lock.withLock {
-            readdirs += 1
-            let node = try directory(inode)
-            let dots = [DirectoryEntry(name: ".", inode: inode, type: .directory), DirectoryEntry(name: "..", inode: 1, type: .directory)]
-            let children = node.children.sorted { $0.key < $1.key }
-            let entries = dots + children.map { name, child in
-                DirectoryEntry(name: name, inode: child, type: nodes[child]!.attributes.type)
-            }
-            // Only the entries handed out carry an EntryReply, so only they count as lookups. "." and ".."
-            // get one too, which the kernel ignores: the bridge must give those lookups back.
-            return entries.dropFirst(Int(offset)).prefix(limit).map { entry in
-                plus ? DirectoryEntry(name: entry.name, entry: counted(entry.inode)) : entry
-            }
+        try lock.withLock { try list(inode, offset: offset, limit: limit, plus: plus) }
+    }
+
+    func readdirNow(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) -> ImmediateAnswer<[DirectoryEntry]>? {
+        lock.withLock {
+            guard answeringImmediately else { return nil }
+            do { return .found(try list(inode, offset: offset, limit: limit, plus: plus)) } catch { return .failed(error as! FUSEError) }
+        }
+    }
+
+    func releasedirNow(inode: Inode, handle: UInt64) -> ImmediateAnswer<Void>? {
+        lock.withLock { answeringImmediately ? .found(()) : nil }
+    }
+
+    /// Positions: 0 is ".", 1 is "..", then the children by name. Callers hold `lock`.
+    private func list(_ inode: Inode, offset: UInt64, limit: Int, plus: Bool) throws -> [DirectoryEntry] {
+        readdirs += 1
+        let node = try directory(inode)
+        let dots = [DirectoryEntry(name: ".", inode: inode, type: .directory), DirectoryEntry(name: "..", inode: 1, type: .directory)]
+        let children = node.children.sorted { $0.key < $1.key }
+        let entries = dots + children.map { name, child in
+            DirectoryEntry(name: name, inode: child, type: nodes[child]!.attributes.type)
+        }
+        // Only the entries handed out carry an EntryReply, so only they count as lookups. "." and ".."
+        // get one too, which the kernel ignores: the bridge must give those lookups back.
+        return entries.dropFirst(Int(offset)).prefix(limit).map { entry in
+            plus ? DirectoryEntry(name: entry.name, entry: counted(entry.inode)) : entry
         }
     }
 

@@ -12,48 +12,65 @@ extension FUSEDispatcher {
     /// Serves readdir and readdirplus: asks the filesystem for entries from `offset`, packs what fits and
     /// gives back the lookups of entries the kernel will not link (see passthrough_ll's readdir).
     func readdir(_ raw: OpaquePointer, inode: fuse_ino_t, size: Int, offset: off_t, handle: UInt64, plus: Bool) {
-        serve(raw, plus ? "readdirplus" : "readdir") { request, operations in
-            let start = UInt64(offset)
-            let limit = max(1, size / (plus ? Self.smallestDirentPlus : Self.smallestDirent))
+        let operation = plus ? "readdirplus" : "readdir"
+        let start = UInt64(offset)
+        let limit = max(1, size / (plus ? Self.smallestDirentPlus : Self.smallestDirent))
+        if let answer = operations.readdirNow(inode: Inode(inode), handle: handle, offset: start, limit: limit, plus: plus) {
+            let request = FUSERequest(raw, operation: operation, overrides: overrides, logger: logger)
+            switch answer {
+            case .found(let entries): Self.reply(request, entries: entries, from: start, size: size, plus: plus, operations: operations)
+            case .failed(let error): request.reply(error: error)
+            }
+            return
+        }
+        serve(raw, operation) { request, operations in
             let entries = try await operations.readdir(inode: Inode(inode), handle: handle, offset: start, limit: limit, plus: plus)
-            let overrides = request.overrides
+            Self.reply(request, entries: entries, from: start, size: size, plus: plus, operations: operations)
+        }
+    }
 
-            var buffer = request.directoryBuffer(capacity: size)
-            var linked: [Inode] = []
-            var unlinked: [Inode] = []
-            var full = false
-            for (index, entry) in entries.enumerated() {
-                let next = start + UInt64(index) + 1
-                // The kernel ignores the attributes of "." and ".." and of entries with inode 0.
-                let isDot = entry.name == "." || entry.name == ".."
-                let counted = entry.entry != nil
-                if !full {
-                    if plus {
-                        var param = fuse_entry_param()
-                        if let reply = entry.entry, !isDot {
-                            param = overrides.apply(to: reply).entryParam
-                        } else {
-                            param.attr = entry.stat
-                        }
-                        full = !buffer.append(name: entry.name, entry: param, nextOffset: next)
+    /// Packs what fits of `entries` (positions from `start`) into the kernel's `size` bytes and answers.
+    private static func reply(
+        _ request: FUSERequest, entries: [DirectoryEntry], from start: UInt64, size: Int, plus: Bool,
+        operations: any FUSEOperations
+    ) {
+        let overrides = request.overrides
+
+        var buffer = request.directoryBuffer(capacity: size)
+        var linked: [Inode] = []
+        var unlinked: [Inode] = []
+        var full = false
+        for (index, entry) in entries.enumerated() {
+            let next = start + UInt64(index) + 1
+            // The kernel ignores the attributes of "." and ".." and of entries with inode 0.
+            let isDot = entry.name == "." || entry.name == ".."
+            let counted = entry.entry != nil
+            if !full {
+                if plus {
+                    var param = fuse_entry_param()
+                    if let reply = entry.entry, !isDot {
+                        param = overrides.apply(to: reply).entryParam
                     } else {
-                        full = !buffer.append(name: entry.name, stat: entry.stat, nextOffset: next)
+                        param.attr = entry.stat
                     }
-                }
-                guard counted else { continue }
-                if plus && !full && !isDot {
-                    linked.append(entry.inode)
+                    full = !buffer.append(name: entry.name, entry: param, nextOffset: next)
                 } else {
-                    unlinked.append(entry.inode)
+                    full = !buffer.append(name: entry.name, stat: entry.stat, nextOffset: next)
                 }
             }
-            for inode in unlinked {
+            guard counted else { continue }
+            if plus && !full && !isDot {
+                linked.append(entry.inode)
+            } else {
+                unlinked.append(entry.inode)
+            }
+        }
+        for inode in unlinked {
+            operations.forget(inode: inode, lookups: 1)
+        }
+        if !request.reply(bytes: buffer.bytes) {
+            for inode in linked {
                 operations.forget(inode: inode, lookups: 1)
-            }
-            if !request.reply(bytes: buffer.bytes) {
-                for inode in linked {
-                    operations.forget(inode: inode, lookups: 1)
-                }
             }
         }
     }

@@ -9,19 +9,44 @@ import Cache
 
 extension FUSEDispatcher {
     func lookup(_ raw: OpaquePointer, parent: fuse_ino_t, name: String) {
+        if let answer = operations.lookupNow(parent: Inode(parent), name: name) {
+            let request = FUSERequest(raw, operation: "lookup", overrides: overrides, logger: logger)
+            switch answer {
+            case .found(let entry): Self.reply(request, entry: entry, operations: operations)
+            case .failed(let error): Self.reply(request, lookupError: error, operations: operations)
+            }
+            return
+        }
         serve(raw, "lookup") { request, operations in
             let entry: EntryReply
             do {
                 entry = try await operations.lookup(parent: Inode(parent), name: name)
-            } catch let error as FUSEError where error == .noEntry && operations.negativeLookupTimeout > 0 && !request.isInterrupted {
-                request.reply(absentFor: operations.negativeLookupTimeout)
+            } catch let error as FUSEError where error == .noEntry && !request.isInterrupted {
+                Self.reply(request, lookupError: error, operations: operations)
                 return
             }
             Self.reply(request, entry: entry, operations: operations)
         }
     }
 
+    /// A failed lookup; a missing name is remembered by the kernel when the filesystem allows it.
+    private static func reply(_ request: FUSERequest, lookupError error: FUSEError, operations: any FUSEOperations) {
+        if error == .noEntry, operations.negativeLookupTimeout > 0 {
+            request.reply(absentFor: operations.negativeLookupTimeout)
+        } else {
+            request.reply(error: error)
+        }
+    }
+
     func getattr(_ raw: OpaquePointer, inode: fuse_ino_t, handle: UInt64?) {
+        if let answer = operations.getattrNow(inode: Inode(inode), handle: handle) {
+            let request = FUSERequest(raw, operation: "getattr", overrides: overrides, logger: logger)
+            switch answer {
+            case .found(let attributes): request.reply(attributes: attributes)
+            case .failed(let error): request.reply(error: error)
+            }
+            return
+        }
         serve(raw, "getattr") { request, operations in
             request.reply(attributes: try await operations.getattr(inode: Inode(inode), handle: handle))
         }
@@ -154,12 +179,28 @@ extension FUSEDispatcher {
     }
 
     func opendir(_ raw: OpaquePointer, inode: fuse_ino_t, flags: Int32) {
+        if let answer = operations.opendirNow(inode: Inode(inode), flags: OpenFlags(rawValue: flags)) {
+            let request = FUSERequest(raw, operation: "opendir", overrides: overrides, logger: logger)
+            switch answer {
+            case .found(let open): request.reply(open: open)
+            case .failed(let error): request.reply(error: error)
+            }
+            return
+        }
         serve(raw, "opendir") { request, operations in
             request.reply(open: try await operations.opendir(inode: Inode(inode), flags: OpenFlags(rawValue: flags)))
         }
     }
 
     func releasedir(_ raw: OpaquePointer, inode: fuse_ino_t, handle: UInt64) {
+        if let answer = operations.releasedirNow(inode: Inode(inode), handle: handle) {
+            let request = FUSERequest(raw, operation: "releasedir", overrides: overrides, logger: logger)
+            switch answer {
+            case .found: request.replySuccess()
+            case .failed(let error): request.reply(error: error)
+            }
+            return
+        }
         serve(raw, "releasedir") { request, operations in
             try await operations.releasedir(inode: Inode(inode), handle: handle)
             request.replySuccess()

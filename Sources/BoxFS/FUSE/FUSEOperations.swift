@@ -27,6 +27,25 @@ public protocol FUSEOperations: Sendable {
     /// Throw ``FUSEError/noEntry`` for a missing name (see ``negativeLookupTimeout``).
     func lookup(parent: Inode, name: String) async throws -> EntryReply
 
+    /// Answers `lookup` at once, on the FUSE thread, when that needs nothing but memory and the local cache;
+    /// nil sends the request to ``lookup(parent:name:)`` in a task as usual. Must never wait for the network.
+    ///
+    /// Tools make these by the thousand (`find`, rsync's `lstat` of every file) and a task costs a thread
+    /// hand-off or two, as much as the work itself. An ``ImmediateAnswer/found(_:)`` counts as a lookup.
+    func lookupNow(parent: Inode, name: String) -> ImmediateAnswer<EntryReply>?
+
+    /// Answers `getattr` at once from memory and the local cache, or nil to run ``getattr(inode:handle:)``.
+    func getattrNow(inode: Inode, handle: UInt64?) -> ImmediateAnswer<AttributeReply>?
+
+    /// Answers `opendir` at once when the listing is cached and fresh, or nil to run ``opendir(inode:flags:)``.
+    func opendirNow(inode: Inode, flags: OpenFlags) -> ImmediateAnswer<OpenReply>?
+
+    /// Answers `readdir` at once, or nil to run ``readdir(inode:handle:offset:limit:plus:)``; same rules.
+    func readdirNow(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) -> ImmediateAnswer<[DirectoryEntry]>?
+
+    /// Answers `releasedir` at once, or nil to run ``releasedir(inode:handle:)``.
+    func releasedirNow(inode: Inode, handle: UInt64) -> ImmediateAnswer<Void>?
+
     /// How long the kernel may remember that a name does not exist after `lookup` threw
     /// ``FUSEError/noEntry``, sparing repeated lookups of it. 0 (the default) remembers nothing; otherwise
     /// names created behind the kernel's back need ``FUSESession/invalidateEntry(parent:name:)``.
@@ -139,6 +158,21 @@ public protocol FUSEOperations: Sendable {
 extension FUSEOperations {
     /// Keeps libfuse's defaults.
     public func initialize(_ connection: inout FUSEConnection) {}
+
+    /// Every lookup runs in a task.
+    public func lookupNow(parent: Inode, name: String) -> ImmediateAnswer<EntryReply>? { nil }
+
+    /// Every getattr runs in a task.
+    public func getattrNow(inode: Inode, handle: UInt64?) -> ImmediateAnswer<AttributeReply>? { nil }
+
+    /// Every opendir runs in a task.
+    public func opendirNow(inode: Inode, flags: OpenFlags) -> ImmediateAnswer<OpenReply>? { nil }
+
+    /// Every readdir runs in a task.
+    public func readdirNow(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) -> ImmediateAnswer<[DirectoryEntry]>? { nil }
+
+    /// Every releasedir runs in a task.
+    public func releasedirNow(inode: Inode, handle: UInt64) -> ImmediateAnswer<Void>? { nil }
 
     /// Missing names are not cached.
     public var negativeLookupTimeout: TimeInterval { 0 }

@@ -55,10 +55,10 @@ extension BoxFileSystem {
     /// The reply that hands `record` to the kernel, counting the lookup.
     func entry(for record: ItemRecord) throws -> EntryReply {
         let inode = try catalog.inode(of: record.id)
-        lookups.remember(inode)
+        let attributes = try attributes(of: record, inode: inode)
+        lookups.remember(inode)  // last: a throw above must not leave a lookup counted
         return EntryReply(
-            attributes: try attributes(of: record, inode: inode),
-            attributeTimeout: freshness.kernelTimeout, entryTimeout: freshness.kernelTimeout)
+            attributes: attributes, attributeTimeout: freshness.kernelTimeout, entryTimeout: freshness.kernelTimeout)
     }
 
     private func setModificationTime(of record: ItemRecord, inode: Inode, to mtime: Timestamp) async throws -> ItemRecord {

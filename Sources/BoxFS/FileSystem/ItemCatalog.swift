@@ -91,25 +91,45 @@ final class ItemCatalog: Sendable {
     /// Answered from a fresh listing, a fresh record or negative entry of the name, by asking Box about this one
     /// name in a folder never listed (see ``probe(_:in:)``), or else by listing the folder again.
     func conflictingChild(named name: String, in parent: ItemID) async throws -> ItemRecord? {
-        let listedAt = try store.listingFetchedAt(parent)
-        if !isFresh(listedAt) {
-            if let child = try store.child(of: parent, named: name),
-               isFresh(child.fetchedAt) || localChanges.record(for: child.id) != nil {
-                return child
-            }
-            if isFresh(try store.absenceRecordedAt(of: name, in: parent)) { return nil }
-            // Never listed: it may hold 100,000 entries, so ask about the one name. A listed folder is listed
-            // again, which refreshes its siblings too.
-            if listedAt == nil {
-                switch try await probe(name, in: parent) {
-                case .absent: return nil
-                case .present(let child): return child
-                case .unknown: break
-                }
+        if let known = try cachedConflictingChild(named: name, in: parent) { return known.record }
+        // Never listed: it may hold 100,000 entries, so ask about the one name. A listed folder is listed again,
+        // which refreshes its siblings too.
+        if try store.listingFetchedAt(parent) == nil {
+            switch try await probe(name, in: parent) {
+            case .absent: return nil
+            case .present(let child): return child
+            case .unknown: break
             }
         }
         try await ensureListing(of: parent)
         return try store.child(of: parent, named: name)
+    }
+
+    /// What the cache alone can say about a name.
+    enum CachedName {
+        case present(ItemRecord)
+        case absent
+
+        var record: ItemRecord? {
+            if case .present(let record) = self { record } else { nil }
+        }
+    }
+
+    /// ``conflictingChild(named:in:)`` answered from a fresh listing, a fresh (or local) record of the child or
+    /// a fresh negative entry; nil when only Box can answer.
+    func cachedConflictingChild(named name: String, in parent: ItemID) throws -> CachedName? {
+        let child = try store.child(of: parent, named: name)
+        if isFresh(try store.listingFetchedAt(parent)) { return child.map(CachedName.present) ?? .absent }
+        if let child, isFresh(child.fetchedAt) || localChanges.record(for: child.id) != nil { return .present(child) }
+        if isFresh(try store.absenceRecordedAt(of: name, in: parent)) { return .absent }
+        return nil
+    }
+
+    /// ``item(_:)`` when the cache alone can answer (a local change or a fresh record); nil when only Box can.
+    func cachedItem(_ id: ItemID) throws -> ItemRecord? {
+        if let local = localChanges.record(for: id) { return local }
+        if let cached = try store.item(id), isFresh(cached.fetchedAt) { return cached }
+        return nil
     }
 
     /// Every child of `folder`, from a fresh listing.
@@ -121,6 +141,12 @@ final class ItemCatalog: Sendable {
     /// The children with their inode numbers and the store generation they are current at (for opendir).
     func childrenSnapshot(of folder: ItemID) async throws -> ChildrenSnapshot {
         try await ensureListing(of: folder)
+        return try store.childrenSnapshot(of: folder)
+    }
+
+    /// ``childrenSnapshot(of:)`` when the cached listing is fresh; nil when Box must be asked.
+    func cachedChildrenSnapshot(of folder: ItemID) throws -> ChildrenSnapshot? {
+        guard isFresh(try store.listingFetchedAt(folder)) else { return nil }
         return try store.childrenSnapshot(of: folder)
     }
 
