@@ -15,14 +15,10 @@ extension FUSEDispatcher {
         let operation = plus ? "readdirplus" : "readdir"
         let start = UInt64(offset)
         let limit = max(1, size / (plus ? Self.smallestDirentPlus : Self.smallestDirent))
-        if let answer = operations.readdirNow(inode: Inode(inode), handle: handle, offset: start, limit: limit, plus: plus) {
-            let request = FUSERequest(raw, operation: operation, overrides: overrides, logger: logger)
-            switch answer {
-            case .found(let entries): Self.reply(request, entries: entries, from: start, size: size, plus: plus, operations: operations)
-            case .failed(let error): request.reply(error: error)
-            }
-            return
-        }
+        let operations = self.operations
+        if answered(raw, operation, operations.readdirNow(inode: Inode(inode), handle: handle, offset: start, limit: limit, plus: plus), {
+            Self.reply($0, entries: $1, from: start, size: size, plus: plus, operations: operations)
+        }) { return }
         serve(raw, operation) { request, operations in
             let entries = try await operations.readdir(inode: Inode(inode), handle: handle, offset: start, limit: limit, plus: plus)
             Self.reply(request, entries: entries, from: start, size: size, plus: plus, operations: operations)

@@ -9,14 +9,10 @@ import Cache
 
 extension FUSEDispatcher {
     func lookup(_ raw: OpaquePointer, parent: fuse_ino_t, name: String) {
-        if let answer = operations.lookupNow(parent: Inode(parent), name: name) {
-            let request = FUSERequest(raw, operation: "lookup", overrides: overrides, logger: logger)
-            switch answer {
-            case .found(let entry): Self.reply(request, entry: entry, operations: operations)
-            case .failed(let error): Self.reply(request, lookupError: error, operations: operations)
-            }
-            return
-        }
+        let operations = self.operations
+        if answered(raw, "lookup", operations.lookupNow(parent: Inode(parent), name: name),
+                    failure: { Self.reply($0, lookupError: $1, operations: operations) },
+                    { Self.reply($0, entry: $1, operations: operations) }) { return }
         serve(raw, "lookup") { request, operations in
             let entry: EntryReply
             do {
@@ -39,12 +35,7 @@ extension FUSEDispatcher {
     }
 
     func getattr(_ raw: OpaquePointer, inode: fuse_ino_t, handle: UInt64?) {
-        if let answer = operations.getattrNow(inode: Inode(inode), handle: handle) {
-            let request = FUSERequest(raw, operation: "getattr", overrides: overrides, logger: logger)
-            switch answer {
-            case .found(let attributes): request.reply(attributes: attributes)
-            case .failed(let error): request.reply(error: error)
-            }
+        if answered(raw, "getattr", operations.getattrNow(inode: Inode(inode), handle: handle), { $0.reply(attributes: $1) }) {
             return
         }
         serve(raw, "getattr") { request, operations in
@@ -179,28 +170,17 @@ extension FUSEDispatcher {
     }
 
     func opendir(_ raw: OpaquePointer, inode: fuse_ino_t, flags: Int32) {
-        if let answer = operations.opendirNow(inode: Inode(inode), flags: OpenFlags(rawValue: flags)) {
-            let request = FUSERequest(raw, operation: "opendir", overrides: overrides, logger: logger)
-            switch answer {
-            case .found(let open): request.reply(open: open)
-            case .failed(let error): request.reply(error: error)
-            }
-            return
-        }
+        if answered(raw, "opendir", operations.opendirNow(inode: Inode(inode), flags: OpenFlags(rawValue: flags)),
+                    { $0.reply(open: $1) }) { return }
         serve(raw, "opendir") { request, operations in
             request.reply(open: try await operations.opendir(inode: Inode(inode), flags: OpenFlags(rawValue: flags)))
         }
     }
 
     func releasedir(_ raw: OpaquePointer, inode: fuse_ino_t, handle: UInt64) {
-        if let answer = operations.releasedirNow(inode: Inode(inode), handle: handle) {
-            let request = FUSERequest(raw, operation: "releasedir", overrides: overrides, logger: logger)
-            switch answer {
-            case .found: request.replySuccess()
-            case .failed(let error): request.reply(error: error)
-            }
-            return
-        }
+        if answered(raw, "releasedir", operations.releasedirNow(inode: Inode(inode), handle: handle), { request, _ in
+            request.replySuccess()
+        }) { return }
         serve(raw, "releasedir") { request, operations in
             try await operations.releasedir(inode: Inode(inode), handle: handle)
             request.replySuccess()

@@ -69,6 +69,22 @@ final class FUSEDispatcher: @unchecked Sendable {
         })
     }
 
+    /// Sends the filesystem's immediate answer, if it gave one, on the FUSE thread (no task, no interrupt watch:
+    /// the reply goes before an interrupt could matter); false means the request still needs serving.
+    func answered<Value>(
+        _ raw: OpaquePointer, _ operation: String, _ answer: ImmediateAnswer<Value>?,
+        failure: (FUSERequest, FUSEError) -> Void = { $0.reply(error: $1) },
+        _ reply: (FUSERequest, Value) -> Void
+    ) -> Bool {
+        guard let answer else { return false }
+        let request = FUSERequest(raw, operation: operation, overrides: overrides, logger: logger)
+        switch answer {
+        case .found(let value): reply(request, value)
+        case .failed(let error): failure(request, error)
+        }
+        return true
+    }
+
     /// Replies with an entry; if the kernel did not take it, the lookup the filesystem counted is undone.
     static func reply(_ request: FUSERequest, entry: EntryReply, operations: any FUSEOperations) {
         if !request.reply(entry: entry) {

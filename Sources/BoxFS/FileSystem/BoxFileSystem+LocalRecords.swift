@@ -12,13 +12,7 @@ extension BoxFileSystem {
     /// - Returns: the updated record, or nil if the id is gone (the caller looks the item up again).
     @discardableResult
     func updateLocalRecord(_ id: ItemID, _ change: (inout ItemRecord) -> Void) throws -> ItemRecord? {
-        try localChanges.serialized {
-            guard var record = try localChanges.record(for: id) ?? catalog.store.item(id) else { return nil }
-            change(&record)
-            guard try catalog.store.updateIfPresent(record) else { return nil }
-            localChanges.set(record)
-            return record
-        }
+        try updatePendingRecord(id, orIf: { true }, change)
     }
 
     /// Like ``updateLocalRecord(_:_:)``, but only while the file's newest state is local: it has a local record,
