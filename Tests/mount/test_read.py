@@ -139,16 +139,16 @@ def test_box_metadata_as_extended_attributes(emulator, mount):
     assert "user.box.id=" in out
 
 
-def test_posix_acls_are_absent_and_cannot_be_set(emulator, mount):
-    # The kernel caches ACLs for us (FUSE_POSIX_ACL), but Box has none: reads find nothing, writes are refused.
+def test_posix_acls_and_security_labels_are_not_supported(emulator, mount):
+    # Box has neither: reading or writing one is EOPNOTSUPP, the errno that lets `ls -l` stop asking.
     entry = next(e for e in emulator.list_folder("0") if e["type"] == "file")
     path = mount.path / entry["name"]
-    for name in ("system.posix_acl_access", "system.posix_acl_access", "system.posix_acl_default"):
+    for name in ("system.posix_acl_access", "system.posix_acl_default", "security.selinux", "trusted.x"):
         try:
             os.getxattr(path, name)
             raise AssertionError(f"{name} was found")
         except OSError as e:
-            assert e.errno == errno.ENODATA, e
+            assert e.errno == errno.EOPNOTSUPP, (name, e)
     # What `setfacl -m u:1000:r` writes: version 2, then (tag, permissions, id) for the owner, user 1000, the
     # group, the mask and others
     entries = [(0x01, 6, 0xFFFFFFFF), (0x02, 4, 1000), (0x04, 4, 0xFFFFFFFF), (0x10, 4, 0xFFFFFFFF), (0x20, 4, 0xFFFFFFFF)]
@@ -160,6 +160,17 @@ def test_posix_acls_are_absent_and_cannot_be_set(emulator, mount):
         assert e.errno == errno.EOPNOTSUPP, e
     os.chmod(path, 0o600)  # still accepted as a no-op (cp -a, rsync -a)
     assert os.stat(path).st_mode & 0o777 == 0o644
+
+
+def test_ls_l_asks_for_labels_and_acls_once_not_per_entry(emulator, mount):
+    status, folder = emulator.api("POST", "/folders", {"name": "labels", "parent": {"id": "0"}})
+    assert status == 201, folder
+    for i in range(20):
+        emulator.upload(folder["id"], f"f{i}.txt", b"x")
+    # strace -c counts ls's calls: after the first EOPNOTSUPP it remembers the mount has neither.
+    out = run("strace", "-c", "-e", "trace=lgetxattr,getxattr", "ls", "-l", mount.path / "labels").stderr
+    calls = {line.split()[-1]: int(line.split()[3]) for line in out.splitlines() if line.strip().endswith("xattr")}
+    assert 1 <= sum(calls.values()) <= 3, out
 
 
 @pytest.mark.mount_config("xattrs = off\n")

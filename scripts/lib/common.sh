@@ -10,6 +10,7 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 BOXFS_APT_PACKAGES=(
   pkg-config libfuse3-dev fuse3 libssl-dev libsqlite3-dev   # build + mount
   openssl sqlite3 attr rsync curl iproute2 psmisc vim tar   # tests drive the mount with ordinary tools
+  strace                                                    # test_read counts ls -l's xattr calls
   rclone stunnel4 fio                                       # rclone side by side (TLS in a netns), scripts/bench
   systemd                                                   # systemd-analyze verify of scripts/systemd's units
 )

@@ -127,10 +127,9 @@ public protocol FUSEOperations: Sendable {
     /// The bridge answers size probes and `ERANGE` itself.
     func getxattr(inode: Inode, name: String) async throws -> [UInt8]
 
-    /// Whether `getxattr` may have an attribute called `name`. For other names the bridge answers `ENODATA` on
-    /// the FUSE thread, without a task: `ls -l` asks every entry for `security.selinux` and an ACL, which would
-    /// otherwise cost two round trips through Swift per entry. Called on the FUSE thread; must not block.
-    func mayHaveExtendedAttribute(named name: String) -> Bool
+    /// Answers `getxattr` at once, or nil to run ``getxattr(inode:name:)``; same rules as ``lookupNow(parent:name:)``.
+    /// `ls -l` asks every entry for `security.selinux` and an ACL: names that can't exist are answered here.
+    func getxattrNow(inode: Inode, name: String) -> ImmediateAnswer<[UInt8]>?
 
     /// The names of the extended attributes of `inode`. The bridge answers size probes and `ERANGE` itself.
     func listxattr(inode: Inode) async throws -> [String]
@@ -177,8 +176,8 @@ extension FUSEOperations {
     /// Missing names are not cached.
     public var negativeLookupTimeout: TimeInterval { 0 }
 
-    /// Every name goes to `getxattr`.
-    public func mayHaveExtendedAttribute(named name: String) -> Bool { true }
+    /// Every getxattr runs in a task.
+    public func getxattrNow(inode: Inode, name: String) -> ImmediateAnswer<[UInt8]>? { nil }
 
     /// Symbolic links are not supported: `EPERM`.
     public func symlink(target: String, parent: Inode, name: String, context: RequestContext) async throws -> EntryReply {

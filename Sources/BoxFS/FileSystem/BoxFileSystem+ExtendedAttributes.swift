@@ -23,16 +23,30 @@ extension BoxFileSystem {
         }
     }
 
-    /// Only `user.box.*` names: the bridge answers the rest (`ls -l`'s security.selinux) without a task. With
-    /// xattrs off, every name comes here once, to be told ENOSYS.
-    func mayHaveExtendedAttribute(named name: String) -> Bool {
-        !options.extendedAttributes || BoxAttribute(rawValue: name) != nil
+    /// Names outside the `user.` namespace are EOPNOTSUPP: Box keeps no security labels, ACLs or trusted
+    /// attributes, and that errno (unlike ENODATA) lets `ls -l` stop asking the rest of the mount for
+    /// `security.selinux` and ACLs after the first entry, instead of a round trip each per entry. With xattrs
+    /// off, every name goes to the task once, to be told ENOSYS.
+    func getxattrNow(inode: Inode, name: String) -> ImmediateAnswer<[UInt8]>? {
+        guard options.extendedAttributes else { return nil }
+        guard name.hasPrefix("user.") else { return .failed(.notSupported) }
+        guard let attribute = BoxAttribute(rawValue: name) else { return .failed(.noAttribute) }
+        do {
+            guard let record = try catalog.cachedItem(try catalog.id(of: inode)) else { return nil }
+            guard let value = attribute.value(of: record, pending: isPending(record, inode: inode)) else {
+                return .failed(.noAttribute)
+            }
+            return .found(Array(value.utf8))
+        } catch {
+            return nil
+        }
     }
 
     func getxattr(inode: Inode, name: String) async throws -> [UInt8] {
         // ENOSYS makes the kernel answer every later getxattr itself (EOPNOTSUPP): no round trips at all.
         guard options.extendedAttributes else { throw FUSEError.notImplemented }
         return try await run("getxattr \(name) of \(path(inode))") { [self] in
+            guard name.hasPrefix("user.") else { throw FUSEError.notSupported }
             guard let attribute = BoxAttribute(rawValue: name) else { throw FUSEError.noAttribute }
             let (record, pending) = try await current(inode)
             guard let value = attribute.value(of: record, pending: pending) else { throw FUSEError.noAttribute }
@@ -58,7 +72,10 @@ extension BoxFileSystem {
 
     private func current(_ inode: Inode) async throws -> (ItemRecord, pending: Bool) {
         let record = try await catalog.item(try catalog.id(of: inode))
-        let pending = localChanges.record(for: record.id) != nil || writers.isOpen(inode)
-        return (record, pending)
+        return (record, isPending(record, inode: inode))
+    }
+
+    private func isPending(_ record: ItemRecord, inode: Inode) -> Bool {
+        localChanges.record(for: record.id) != nil || writers.isOpen(inode)
     }
 }

@@ -145,10 +145,11 @@ final class BoxFileSystem: FUSEOperations, Sendable {
         // Cached blocks are answered by splicing their files into /dev/fuse (see `ReadData.files`): one kernel
         // copy instead of a read into our memory and a write out of it.
         connection.wanted.formUnion(connection.capable.intersection(.spliceWrite))
-        // With POSIX ACLs on, the kernel caches each inode's (absent: ENODATA) ACL for as long as its attributes,
-        // instead of asking for system.posix_acl_access on every `ls -l`. It implies default_permissions, which
-        // the mount sets anyway; setting an ACL is refused (EOPNOTSUPP), as Box has none.
-        connection.wanted.formUnion(connection.capable.intersection(.posixACL))
+        // No POSIX ACLs (Box has none): the kernel passes ACL requests to getxattr, which answers EOPNOTSUPP at
+        // once, and `ls -l` stops asking after the first entry. With FUSE_POSIX_ACL the kernel would ask once
+        // per inode and cache, but an error from that query fails permission checks, so only ENODATA would do,
+        // and that costs a round trip for every entry of a folder listed for the first time.
+        connection.wanted.subtract(.posixACL)
         // Kernel read-ahead of 4 MiB: sequential reads arrive as 1 MiB requests, several in flight.
         connection.maxReadahead = max(connection.maxReadahead, 4 << 20)
         // No writeback cache: writes must reach the staging file in order, and close() must see them all.
