@@ -266,9 +266,16 @@ def test_looking_up_one_name_never_lists_a_big_folder(big_emulator, tmp_path):
         assert (mount.path / "big" / "file-09999.txt").read_text() == "file 9999\n"
         assert not (mount.path / "big" / "file-10001.txt").exists()
         assert not (mount.path / "big" / "file-10001.txt").exists()  # the negative entry answers
-        # One preflight per name (409 names the item, 200 says absent) and one GET for the attributes of each hit.
+        # The first page of each folder never listed: the whole root, but not the whole of big, whose names
+        # are then asked about one by one: a preflight each (409 names the item, 200 says absent) and a GET
+        # for the attributes of each hit.
         assert metadata_calls(big_emulator) == {
-            "OPTIONS /2.0/files/content": 3, "GET /2.0/folders/{id}": 1, "GET /2.0/files/{id}": 1}
+            "GET /2.0/folders/{id}/items": 2, "OPTIONS /2.0/files/content": 2, "GET /2.0/files/{id}": 1}
+        # The root's first page was its whole listing: its other names cost nothing.
+        big_emulator.reset_stats()
+        assert not (mount.path / "missing").exists()
+        assert sorted(os.listdir(mount.path)) == ["big"]
+        assert metadata_calls(big_emulator) == {}
     finally:
         mount.unmount()
 

@@ -1,4 +1,5 @@
 import Cache
+import Foundation
 import NIOHTTP1
 
 extension BoxClient {
@@ -28,11 +29,7 @@ extension BoxClient {
             var marker: String?
             var pageCount = 0
             repeat {
-                var query = [("fields", BoxItem.fields), ("limit", String(limit)), ("usemarker", "true")]
-                if let marker { query.append(("marker", marker)) }
-                let body = try await send(
-                    apiRequest(.GET, "/folders/\(BoxURL.segment(id.rawValue))/items", query: query, kind: .folderItems)
-                ) { response in try await Self.body(of: response) }
+                let body = try await folderItemsPage(id, limit: limit, marker: marker)
                 marker = try Self.decode(BoxItemPage.Marker.self, from: body).nextMarker
                 let index = pageCount
                 group.addTask { (index, try Self.decode(BoxItemPage.self, from: body).items.filter(\.isActive)) }
@@ -42,6 +39,24 @@ extension BoxClient {
             for try await (index, items) in group { pages[index] = items }
             return pages.flatMap { $0 }
         }
+    }
+
+    /// The first page of a folder's listing, and whether it holds every entry (no next marker): the whole
+    /// listing for most folders, in one call.
+    public func folderItemsFirstPage(_ id: ItemID, pageSize: Int = BoxClient.listingPageLimit) async throws
+        -> (items: [BoxItem], isComplete: Bool)
+    {
+        let body = try await folderItemsPage(id, limit: min(max(1, pageSize), Self.listingPageLimit), marker: nil)
+        let isComplete = try Self.decode(BoxItemPage.Marker.self, from: body).nextMarker == nil
+        return (try Self.decode(BoxItemPage.self, from: body).items.filter(\.isActive), isComplete)
+    }
+
+    private func folderItemsPage(_ id: ItemID, limit: Int, marker: String?) async throws -> Data {
+        var query = [("fields", BoxItem.fields), ("limit", String(limit)), ("usemarker", "true")]
+        if let marker { query.append(("marker", marker)) }
+        return try await send(
+            apiRequest(.GET, "/folders/\(BoxURL.segment(id.rawValue))/items", query: query, kind: .folderItems)
+        ) { response in try await Self.body(of: response) }
     }
 
     /// Creates a folder (`POST /folders`).

@@ -16,6 +16,9 @@ final class ItemCatalog: Sendable {
     let freshness: FreshnessPolicy
     let localChanges: LocalChanges
     private let loads: ListingLoads
+    /// Folders whose first page was not the whole listing: lookups there go straight to the preflight probe.
+    /// In memory only; after a restart one more first page finds out again.
+    private let bigFolders = Locked<Set<ItemID>>([])
     private let logger: Logger
 
     init(store: MetadataStore, client: BoxClient, freshness: FreshnessPolicy, localChanges: LocalChanges, logger: Logger) {
@@ -92,10 +95,10 @@ final class ItemCatalog: Sendable {
     /// name in a folder never listed (see ``probe(_:in:)``), or else by listing the folder again.
     func conflictingChild(named name: String, in parent: ItemID) async throws -> ItemRecord? {
         if let known = try cachedConflictingChild(named: name, in: parent) { return known.record }
-        // Never listed: it may hold 100,000 entries, so ask about the one name. A listed folder is listed again,
-        // which refreshes its siblings too.
+        // Never listed: it may hold 100,000 entries, so don't list all of it for one name. A listed folder is
+        // listed again, which refreshes its siblings too.
         if try store.listingFetchedAt(parent) == nil {
-            switch try await probe(name, in: parent) {
+            switch try await lookUpInUnlisted(name, in: parent) {
             case .absent: return nil
             case .present(let child): return child
             case .unknown: break
@@ -103,6 +106,27 @@ final class ItemCatalog: Sendable {
         }
         try await ensureListing(of: parent)
         return try store.child(of: parent, named: name)
+    }
+
+    /// A name in a folder never listed: its first page of entries (one call) is the whole listing of almost
+    /// every folder, and is then kept as one, answering the siblings' lookups too. A folder with more pages is
+    /// remembered as big, and its names are asked about one by one (``probe(_:in:)``, at most two calls).
+    private func lookUpInUnlisted(_ name: String, in parent: ItemID) async throws -> ProbeAnswer {
+        if !bigFolders.withLock({ $0.contains(parent) }) {
+            try await loads.load(.firstPage(parent)) { [self] in
+                let fetchedAt = Date()
+                let (items, isComplete) = try await client.folderItemsFirstPage(parent)
+                if isComplete {
+                    try storeListing(of: parent, items, at: fetchedAt)
+                } else {
+                    bigFolders.withLock { _ = $0.insert(parent) }
+                }
+            }
+            if isFresh(try store.listingFetchedAt(parent)) {
+                return try store.child(of: parent, named: name).map(ProbeAnswer.present) ?? .absent
+            }
+        }
+        return try await probe(name, in: parent)
     }
 
     /// What the cache alone can say about a name.
@@ -224,15 +248,18 @@ final class ItemCatalog: Sendable {
     }
 
     private func refreshListing(of folder: ItemID) async throws {
-        try await loads.load(folder) { [self, store, client, localChanges] in
+        try await loads.load(.allPages(folder)) { [self] in
             let fetchedAt = Date()
-            let entries = try await client.folderItems(folder)
-            try store.replaceListing(
-                of: folder, with: entries.map { $0.record(fetchedAt: fetchedAt, parentOverride: folder) }, at: fetchedAt)
-            // Files whose newest state is still on its way to Box keep their local record (and their place).
-            try store.upsert(localChanges.records(in: folder), keepingSubsecondTime: false)
-            if folder == .root { _ = try self.allFilesRecord(cached: store.item(.root)) }
+            try storeListing(of: folder, try await client.folderItems(folder), at: fetchedAt)
         }
+    }
+
+    private func storeListing(of folder: ItemID, _ entries: [BoxItem], at fetchedAt: Date) throws {
+        try store.replaceListing(
+            of: folder, with: entries.map { $0.record(fetchedAt: fetchedAt, parentOverride: folder) }, at: fetchedAt)
+        // Files whose newest state is still on its way to Box keep their local record (and their place).
+        try store.upsert(localChanges.records(in: folder), keepingSubsecondTime: false)
+        if folder == .root { _ = try allFilesRecord(cached: store.item(.root)) }
     }
 }
 
@@ -240,13 +267,19 @@ final class ItemCatalog: Sendable {
 ///
 /// An actor because it owns the table of fetches in flight; the fetches run outside it.
 private actor ListingLoads {
-    private var running: [ItemID: Task<Void, Error>] = [:]
+    /// A whole listing and a first page are different loads: a readdir must not take a first page for the folder.
+    enum Load: Hashable {
+        case allPages(ItemID)
+        case firstPage(ItemID)
+    }
 
-    func load(_ folder: ItemID, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        if let task = running[folder] { return try await task.value }
+    private var running: [Load: Task<Void, Error>] = [:]
+
+    func load(_ load: Load, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        if let task = running[load] { return try await task.value }
         let task = Task { try await body() }
-        running[folder] = task
-        defer { running[folder] = nil }
+        running[load] = task
+        defer { running[load] = nil }
         try await task.value
     }
 }
