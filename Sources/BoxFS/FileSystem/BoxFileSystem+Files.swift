@@ -223,6 +223,7 @@ extension BoxFileSystem {
             try? staging.remove(path: content.path)
             return
         }
+        let started = ContinuousClock.now
         try content.sync()
         let size = try content.size()
         let closedAt = Timestamp.now()
@@ -249,6 +250,7 @@ extension BoxFileSystem {
             : .newVersion(of: id, baseETag: content.baseETag)
         try await uploads.enqueue(
             inode: inode, stagingPath: content.path, target: target, size: size, mtime: record.contentModifiedAt ?? closedAt)
+        logger.debug("\(record.name): \(size) bytes synced and journaled for upload in \(ContinuousClock.now - started)")
     }
 
     private func readSource(inode: Inode, record: ItemRecord) async throws -> FileHandle.Source {

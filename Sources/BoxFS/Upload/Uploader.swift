@@ -23,6 +23,8 @@ struct Uploader: Sendable {
         }
         guard let parent = record.parentID else { throw FileSystemError.notFound }
         let mtime = (record.contentModifiedAt ?? Timestamp(nanosecondsSince1970: entry.mtimeNanoseconds)).date
+        let started = ContinuousClock.now
+        logger.debug("uploading \(record.name) (\(entry.size) bytes) from \(entry.stagingPath)")
         let uploaded: BoxItem
         if record.isProvisional {
             localChanges.setCreating(record.name, in: parent, true)
@@ -51,7 +53,7 @@ struct Uploader: Sendable {
             }
         }
         try await applyResult(uploaded, inode: inode)
-        logger.info("uploaded \(record.name) (\(entry.size) bytes) as \(uploaded.id) version \(uploaded.fileVersionID ?? "?")")
+        logger.info("uploaded \(record.name) (\(entry.size) bytes) as \(uploaded.id) version \(uploaded.fileVersionID ?? "?") in \(ContinuousClock.now - started)")
     }
 
     private func uploadNewFile(_ record: ItemRecord, parent: ItemID, entry: UploadJournalEntry, mtime: Date)
