@@ -281,9 +281,9 @@ def main():
             limits = {True: "Box's rate limits enforced", False: "no rate limits"}.get(data.get("box_limits"), "")
             lines.append(f"- `{name}`: run {when} ({took:.0f} min); emulator latency {data['latency_ms']} ms per request, "
                          f"bandwidth cap {cap}{'; ' + limits if limits else ''}; sizes {data.get('sizes') or {'read': data['read_size'], 'big': data['big_size']}}")
-    lines += ["", f"Machine: {machine()}. **Shared and noisy**: other engineers were building and testing on the same "
-              "2 cores during the run, so absolute times wobble; the ratios compare runs made minutes apart in one "
-              "run, not a quiet machine.", ""]
+    lines += ["", f"Machine: {machine()}. **Noisy**: a shared virtual machine whose 2 cores also run the emulator "
+              "and the TLS proxy, so absolute times wobble from run to run; the ratios compare steps made minutes "
+              "apart in one run.", ""]
     lines += [f"- {v}" for v in versions(repo, (("scripts/bench", bench), ("scripts/bench-read", read)))]
     lines += ["", "Setup: a loopback-only network namespace (`scripts/lib/netns.sh`) in which api.box.com, upload.box.com "
               "and dl.boxcloud.com resolve to 127.0.0.1, served by stunnel (TLS, a test CA made at run time) in front of "

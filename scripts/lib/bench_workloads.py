@@ -21,6 +21,23 @@ from bench_harness import (BenchError, Measurement, calls, create_folder, find_i
 MiB = 1 << 20
 
 
+def wait_for_idle_cpu(idle=0.85, timeout=30.0):
+    """Waits (up to `timeout`) until the CPUs are mostly idle over half a second: what the last step left running
+    (a daemon flushing its cache after unmount, the emulator after seeding) must not be charged to the next one."""
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        idle0, total0 = sample()
+        time.sleep(0.5)
+        idle1, total1 = sample()
+        if total1 > total0 and (idle1 - idle0) / (total1 - total0) >= idle:
+            return
+
+
 @dataclass
 class Sizes:
     file: int             # workloads 1-2: the seeded large.bin
@@ -67,6 +84,7 @@ class Bench:
             # Every step starts alike: nothing dirty left to write back from generating sources or the previous
             # step (the first client to write 1 GiB used to pay several seconds for the source's writeback).
             os.sync()
+            wait_for_idle_cpu()
             reset_stats()
             start = time.monotonic()
             result = action()
