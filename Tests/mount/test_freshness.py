@@ -70,6 +70,27 @@ def test_api_changes_show_up_within_seconds(fresh_emulator, tmp_path):
         m.unmount()
 
 
+def test_a_file_opened_just_before_a_new_version_arrives_reads_the_new_one_whole(fresh_emulator, tmp_path):
+    # fsx found it: open, then the event lands, then the first read. The kernel sizes the file by the new
+    # version by then; the handle read the old one, so the reader got the old bytes cut to the new size.
+    emu = fresh_emulator
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache")
+    try:
+        old, new = b"old " * 20_000, b"new " * 15_000  # shorter: the kernel would cut the old bytes to its size
+        entry = emu.upload("0", "replaced.txt", old)
+        path = m.path / "replaced.txt"
+        visible_within(lambda: path.exists())
+        assert path.read_bytes() == old  # the kernel caches the old version's pages too
+        old_version = os.getxattr(path, "user.box.version")
+        with open(path, "rb") as f:
+            emu.upload("0", "replaced.txt", new, file_id=entry["id"])
+            visible_within(lambda: os.getxattr(path, "user.box.version") != old_version)
+            data = f.read()
+        assert data == new, f"read {len(data)} bytes, {'the old version cut short' if old.startswith(data) else 'a mix'}"
+    finally:
+        m.unmount()
+
+
 def test_without_events_changes_show_within_the_ttl(fresh_emulator, tmp_path):
     emu = fresh_emulator
     m = Mount(emu, tmp_path / "mnt", tmp_path / "cache", config_extra="events = false\nmetadata_ttl = 2s\n")

@@ -3,8 +3,8 @@ import Foundation
 
 /// An open file.
 ///
-/// Readers read the version that was current at `open`, through the block cache, or the staged content if the
-/// file has changes Box doesn't have yet. Writers share the inode's ``StagedContent`` with every other writer of
+/// Readers read the version that was current at their first read (normally the one current at `open`), through
+/// the block cache, or the staged content if the file has changes Box doesn't have yet. Writers share the inode's ``StagedContent`` with every other writer of
 /// the same file, as POSIX processes share one file.
 final class FileHandle: @unchecked Sendable {
     enum Source {
@@ -18,6 +18,8 @@ final class FileHandle: @unchecked Sendable {
     private let lock = NSLock()
     private var source: Source
     private var window: ReadAheadWindow
+    /// Set by the first read: from then on the handle keeps its version (see ``followIfUnread(_:)``).
+    private var hasRead = false
 
     init(inode: Inode, writable: Bool, source: Source, window: ReadAheadWindow) {
         self.inode = inode
@@ -57,10 +59,29 @@ final class FileHandle: @unchecked Sendable {
         }
     }
 
+    /// The Box version a reader will read, while it has read nothing yet; nil afterwards and for staged content.
+    var unreadVersion: String? {
+        lock.withLock {
+            guard !hasRead, case .remote(let reader) = source else { return nil }
+            return reader.version
+        }
+    }
+
+    /// Moves a reader that has read nothing yet to `newer`: a version that replaced the one current at open
+    /// before the first read. The kernel sizes the file by the newer version by then, and would cut the old
+    /// one's bytes to that size (or pad them with zeros): a read that is neither version.
+    func followIfUnread(_ newer: VersionReader) {
+        lock.withLock {
+            guard !hasRead, case .remote = source else { return }
+            source = .remote(newer)
+        }
+    }
+
     func read(offset: Int64, length: Int) async throws -> ReadData {
         // The window moves before the read waits: the kernel's parallel reads of one handle each see the
         // ones issued before them, so the window grows instead of being overwritten by stale copies.
         let (current, prefetch) = lock.withLock { () -> (Source, Range<Int64>) in
+            hasRead = true
             guard case .remote(let reader) = source else { return (source, 0..<0) }
             return (source, reader.prefetchRange(offset: offset, length: length, window: &window))
         }
