@@ -36,6 +36,10 @@ struct EventApplier: Sendable {
         var names: [(name: String, parent: ItemID)] = []
         var updated = false
         try localChanges.serialized { updated = try apply(event, source: source, renamed: &names) }
+        // Again once the store shows the new version: a getattr between the first invalidation and the store
+        // update fetched the old size, which the kernel would keep while new readers read the new version
+        // (fsx: the new bytes, then zeros up to the old size).
+        if newVersion { notifier.contentChanged(try store.inode(for: source.id)) }
         // A rename or new mtime changes attributes without a new version; the kernel keeps them for seconds.
         if updated { notifier.attributesChanged(try store.inode(for: source.id)) }
         for entry in names { notifier.nameChanged(entry.name, in: try store.inode(for: entry.parent)) }
