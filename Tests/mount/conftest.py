@@ -20,6 +20,9 @@ TOKEN = "mount-test-token"
 
 
 def bin_dir() -> Path:
+    # BOXFS_BIN_DIR lets a long run (scripts/fsx) use a copy of the binaries while the tree is rebuilt.
+    if os.environ.get("BOXFS_BIN_DIR"):
+        return Path(os.environ["BOXFS_BIN_DIR"])
     out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, check=True,
                          capture_output=True, text=True).stdout.strip()
     return Path(out)

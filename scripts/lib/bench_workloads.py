@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -67,7 +66,6 @@ class Bench:
         self.results: list = []
         self.large = find_item("large.bin")
         self.sources = work / "sources"
-        self.warmed = set()
         self.sources.mkdir(exist_ok=True)
 
     # -- plumbing -----------------------------------------------------------------------------------------------
@@ -128,15 +126,6 @@ class Bench:
         with open(path, "rb") as f:
             while f.read(16 * MiB):
                 pass
-        # Untimed, once: the first gigabyte written to the cache disk after the sources were made took the first
-        # client 1.5-2.5 s longer than the next (whichever client it was), which made the order matter.
-        if size >= 256 * MiB and path not in self.warmed:
-            warm = self.work / "cache" / "warm-up.bin"
-            warm.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, warm)
-            os.sync()
-            warm.unlink()
-            self.warmed.add(path)
         return path
 
     # -- the limit ----------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ struct EventApplier: Sendable {
     /// The cache is changed under the local-changes lock, so an upload's answer (which rekeys a new file to Box's
     /// id) is either wholly before or wholly after it. The kernel is told outside that lock: a notification can
     /// wait in the kernel for a request in flight (a write holding its pages), and that request's handler may
-    /// need the lock. A new version's pages and size are dropped *before* the store shows it, so no read is
-    /// answered from the new version while the kernel still sizes the file by the old one (it would pad the
-    /// short answer with zeros).
+    /// need the lock. A new version's pages and size are dropped both before and after the store shows it:
+    /// before, so no read is answered from the new version while the kernel still sizes the file by the old one
+    /// (it would pad the short answer with zeros); after, because a getattr in between fetched the old size again.
     ///
     /// - Returns: whether the event changed what the mount shows; false for echoes of this mount's own changes,
     ///   stale events and items outside what the cache knows.
@@ -36,9 +36,7 @@ struct EventApplier: Sendable {
         var names: [(name: String, parent: ItemID)] = []
         var updated = false
         try localChanges.serialized { updated = try apply(event, source: source, renamed: &names) }
-        // Again once the store shows the new version: a getattr between the first invalidation and the store
-        // update fetched the old size, which the kernel would keep while new readers read the new version
-        // (fsx: the new bytes, then zeros up to the old size).
+        // Again now the store shows it (see above; fsx saw the new bytes, then zeros up to the old size).
         if newVersion { notifier.contentChanged(try store.inode(for: source.id)) }
         // A rename or new mtime changes attributes without a new version; the kernel keeps them for seconds.
         if updated { notifier.attributesChanged(try store.inode(for: source.id)) }

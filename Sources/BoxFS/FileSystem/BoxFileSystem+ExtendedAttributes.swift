@@ -21,16 +21,27 @@ extension BoxFileSystem {
             case .pending: record.kind == .file ? (pending ? "1" : "0") : nil
             }
         }
+
+        /// The attribute a getxattr names. Names outside the `user.` namespace are EOPNOTSUPP: Box keeps no
+        /// security labels, ACLs or trusted attributes, and that errno (unlike ENODATA) lets `ls -l` stop asking
+        /// the rest of the mount for `security.selinux` and ACLs after the first entry, instead of a round trip
+        /// each per entry. Other `user.` names simply don't exist (ENODATA).
+        static func named(_ name: String) -> Result<BoxAttribute, FUSEError> {
+            guard name.hasPrefix("user.") else { return .failure(.notSupported) }
+            guard let attribute = BoxAttribute(rawValue: name) else { return .failure(.noAttribute) }
+            return .success(attribute)
+        }
     }
 
-    /// Names outside the `user.` namespace are EOPNOTSUPP: Box keeps no security labels, ACLs or trusted
-    /// attributes, and that errno (unlike ENODATA) lets `ls -l` stop asking the rest of the mount for
-    /// `security.selinux` and ACLs after the first entry, instead of a round trip each per entry. With xattrs
-    /// off, every name goes to the task once, to be told ENOSYS.
+    /// Answers from a fresh record without a task; nil sends the request to `getxattr`. With xattrs off, every
+    /// name goes to the task once, to be told ENOSYS.
     func getxattrNow(inode: Inode, name: String) -> ImmediateAnswer<[UInt8]>? {
         guard options.extendedAttributes else { return nil }
-        guard name.hasPrefix("user.") else { return .failed(.notSupported) }
-        guard let attribute = BoxAttribute(rawValue: name) else { return .failed(.noAttribute) }
+        let attribute: BoxAttribute
+        switch BoxAttribute.named(name) {
+        case .success(let named): attribute = named
+        case .failure(let error): return .failed(error)
+        }
         do {
             guard let record = try catalog.cachedItem(try catalog.id(of: inode)) else { return nil }
             guard let value = attribute.value(of: record, pending: isPending(record, inode: inode)) else {
@@ -46,8 +57,7 @@ extension BoxFileSystem {
         // ENOSYS makes the kernel answer every later getxattr itself (EOPNOTSUPP): no round trips at all.
         guard options.extendedAttributes else { throw FUSEError.notImplemented }
         return try await run("getxattr \(name) of \(path(inode))") { [self] in
-            guard name.hasPrefix("user.") else { throw FUSEError.notSupported }
-            guard let attribute = BoxAttribute(rawValue: name) else { throw FUSEError.noAttribute }
+            let attribute = try BoxAttribute.named(name).get()
             let (record, pending) = try await current(inode)
             guard let value = attribute.value(of: record, pending: pending) else { throw FUSEError.noAttribute }
             return Array(value.utf8)
