@@ -50,6 +50,10 @@ class Fsx:
         self.step = 0
         self.counts = {}
         self.seconds = {}  # time spent per kind of operation, checks included
+        # Reads that overlapped a remote update and got the old version cut short or padded with zeros: README's
+        # documented limit for a reader whose version is replaced mid-read (the kernel sizes the file by the new
+        # one). Counted and reported, not failed; any other mix still fails.
+        self.pinned_reads = 0
         self.shadow = {}  # name -> bytearray: what the file must hold
         self.dir = mount.path / FOLDER
         os.mkdir(self.dir)
@@ -277,6 +281,10 @@ class Fsx:
 
         def shows_new():
             got = (self.dir / name).read_bytes()
+            if got not in (old, new) and self.old_version_resized(got, old):
+                self.pinned_reads += 1
+                self.log(f"  {name}: a read overlapping the update got the old version resized to {len(got)} bytes")
+                return False
             if got not in (old, new):
                 self.fail(f"{name}: a read during the remote update returned neither version: {len(got)} bytes, "
                           f"sha1 {sha1(got)}; versus the new one ({len(new)} bytes) {self.compare(got, new)}; "
@@ -284,6 +292,13 @@ class Fsx:
             return got == new
         self.wait_visible(f"the new version of {name}", shows_new)
         return [name]
+
+    @staticmethod
+    def old_version_resized(got: bytes, old: bytes) -> bool:
+        """The old version's bytes cut short, or followed by zeros only (see `pinned_reads`)."""
+        if len(got) <= len(old):
+            return got == old[:len(got)]
+        return got[:len(old)] == old and not got[len(old):].strip(b"\0")
 
     def op_api_rename(self):
         """Someone else renames a settled file."""
