@@ -122,6 +122,8 @@ def notes(r):
                        ("counted_for_s", "calls counted for %.0f s")):
         if key in e and isinstance(e[key], (int, float)):
             parts.append(label % e[key])
+    if len(e.get("rounds_s", [])) > 1:
+        parts.append("median of rounds " + ", ".join(f"{s:.2f}" for s in e["rounds_s"]) + " s")
     return "; ".join(parts)
 
 

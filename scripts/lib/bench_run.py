@@ -1,7 +1,7 @@
 """scripts/bench's driver (runs inside the benchmark namespace): the limit, then workloads 1-6 for each client.
 
 Usage: bench_run.py WORKDIR MOUNTS_DIR BOXFS_BINARY RESULTS_JSON
-Environment: BENCH_SCALE, BENCH_CLIENTS, BENCH_WORKLOADS, BENCH_LATENCY_MS, BENCH_BANDWIDTH_BPS, BENCH_TIMEOUT and
+Environment: BENCH_SCALE, BENCH_CLIENTS, BENCH_WORKLOADS, BENCH_W3_ROUNDS (default 3), BENCH_LATENCY_MS, BENCH_BANDWIDTH_BPS, BENCH_TIMEOUT and
 the size variables of bench_workloads.Sizes; BENCH_MERGE=1 keeps the rows of workloads not run now from an
 earlier RESULTS_JSON (each row records the commit it was measured at).
 """
@@ -40,10 +40,16 @@ def main():
     commit = tree_commit()
     print(f"sizes: {asdict(sizes)}; latency {latency} ms; bandwidth cap {bandwidth or 'none'} B/s; "
           f"Box's rate limits {'on' if box_limits else 'off'}", flush=True)
+    w3_rounds = int(os.environ.get("BENCH_W3_ROUNDS", "3"))
     if "limit" in workloads:
         bench.limit()
+        if "3" not in workloads:
+            bench.limit_upload()
     for w in workloads:
         if w == "limit":
+            continue
+        if w == "3":
+            bench.w3_rounds(clients, w3_rounds, with_limit="limit" in workloads)
             continue
         for client in clients:
             if client == "boxfs-async" and w not in WRITE_WORKLOADS:
