@@ -27,10 +27,13 @@ let package = Package(
         // Thin C shim over the libfuse3 low-level API: forwards kernel callbacks to Swift.
         .target(name: "CFuse", dependencies: ["CLibFuse"]),
 
+        // Linux calls Swift's Glibc module leaves out (sync_file_range).
+        .target(name: "CLinux"),
+
         // SQLite metadata cache, on-disk block cache, write staging.
         .target(
             name: "Cache",
-            dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CSQLite", "CLinux", .product(name: "Logging", package: "swift-log")]
         ),
 
         // The filesystem and the Box client.

@@ -14,6 +14,13 @@ final class StagedContent: @unchecked Sendable {
     private var writers = 0
     private var dirty: Bool
     private var explicitMtime: Timestamp?
+    private var writtenSinceWriteback = 0
+
+    /// Bytes written between two starts of writeback. A big file's close must make its staged data durable
+    /// before it is journaled (fsync); started as the file is written, that fsync has only the tail left
+    /// (1 GiB on this project's test machine: 0.4-0.5 s at close without, 0.01-0.03 s with, for about the same
+    /// write time). Small files never reach it.
+    static let writebackInterval = 16 << 20
 
     init(file: StagingFile, baseETag: String?, baseSize: Int64 = 0, dirty: Bool) {
         self.file = file
@@ -46,7 +53,14 @@ final class StagedContent: @unchecked Sendable {
 
     func write(_ bytes: [UInt8], at offset: Int64) throws {
         try wrap { try bytes.withUnsafeBytes { try file.write($0, at: offset) } }
-        lock.withLock { dirty = true }
+        let startWriteback = lock.withLock { () -> Bool in
+            dirty = true
+            writtenSinceWriteback += bytes.count
+            guard writtenSinceWriteback >= Self.writebackInterval else { return false }
+            writtenSinceWriteback = 0
+            return true
+        }
+        if startWriteback { file.startWriteback() }
     }
 
     func truncate(to size: Int64) throws {

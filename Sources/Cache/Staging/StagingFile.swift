@@ -1,3 +1,4 @@
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,6 +39,12 @@ public final class StagingFile: Sendable {
         guard ftruncate(fileDescriptor, off_t(size)) == 0 else {
             throw CacheIOError(path: path, operation: "truncate", errno: errno)
         }
+    }
+
+    /// Starts writing the file's dirty pages to disk without waiting for them, so a later ``sync()`` has little
+    /// left to do. Advisory: a failure here shows up at `sync()`.
+    public func startWriteback() {
+        _ = clinux_start_writeback(fileDescriptor, 0, 0)
     }
 
     /// Flushes the contents and size to disk.
