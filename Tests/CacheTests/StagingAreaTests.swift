@@ -31,16 +31,16 @@ final class StagingAreaTests: XCTestCase {
         try staging.remove(path: file.path)  // removing twice is fine
     }
 
-    func testWritebackStartedMidFileKeepsEveryByte() throws {
+    func testWriteBehindMidFileKeepsEveryByte() throws {
         let staging = try StagingArea(directory: CacheDirectory(path: makeTemporaryPath()))
         let file = try staging.create()
         let chunk = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         for index in 0..<6 {
             try chunk.withUnsafeBytes { try file.write($0, at: Int64(index) << 20) }
-            if index % 2 == 1 { file.startWriteback() }
+            if index % 2 == 1 { file.writeBehind() }
         }
         try chunk.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<100]), at: 3 << 20) }
-        file.startWriteback()
+        file.writeBehind()
         try file.sync()
         XCTAssertEqual(try file.size(), 6 << 20)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

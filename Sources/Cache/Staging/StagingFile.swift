@@ -41,9 +41,14 @@ public final class StagingFile: Sendable {
         }
     }
 
-    /// Starts writing the file's dirty pages to disk without waiting for them, so a later ``sync()`` has little
-    /// left to do. Advisory: a failure here shows up at `sync()`.
-    public func startWriteback() {
+    /// Lets go of the pages of the file already on disk, then starts writing the dirty ones without waiting.
+    ///
+    /// Called while a big file is being written: the final ``sync()`` has only the tail left, and the page cache
+    /// holds tens of megabytes of it instead of the whole file (a 1 GiB upload doesn't evict everything else).
+    /// Only clean pages are dropped, so nothing unwritten is lost; reads of dropped pages go to the disk.
+    /// Advisory: a failure here shows up at `sync()`.
+    public func writeBehind() {
+        _ = posix_fadvise(fileDescriptor, 0, 0, POSIX_FADV_DONTNEED)
         _ = clinux_start_writeback(fileDescriptor, 0, 0)
     }
 
