@@ -11,6 +11,7 @@ struct EventApplier: Sendable {
     let blocks: BlockCache
     let localChanges: LocalChanges
     let notifier: KernelNotifier
+    let switches: VersionSwitches
     let logger: Logger
 
     /// Applies one event.
@@ -21,23 +22,29 @@ struct EventApplier: Sendable {
     /// need the lock. A new version's pages and size are dropped both before and after the store shows it:
     /// before, so no read is answered from the new version while the kernel still sizes the file by the old one
     /// (it would pad the short answer with zeros); after, because a getattr in between fetched the old size again.
+    /// Between the two, first reads keep to the old version (``VersionSwitches``).
     ///
     /// - Returns: whether the event changed what the mount shows; false for echoes of this mount's own changes,
     ///   stale events and items outside what the cache knows.
     @discardableResult
     func apply(_ event: BoxEvent) throws -> Bool {
         guard let source = event.source else { return false }
-        var newVersion = false
+        var switching: Inode?
         if source.kind == .file, source.isActive, localChanges.record(for: source.id) == nil,
            let cached = try store.item(source.id), cached.fileVersionID != source.fileVersionID, !isStale(cached, source) {
-            newVersion = true
-            notifier.contentChanged(try store.inode(for: source.id))
+            let inode = try store.inode(for: source.id)
+            switches.begin(inode, previous: cached)
+            switching = inode
+            notifier.contentChanged(inode)
         }
+        // Closed after the second invalidation below, or on a throw.
+        defer { if let switching { switches.end(switching) } }
+        let newVersion = switching != nil
         var names: [(name: String, parent: ItemID)] = []
         var updated = false
         try localChanges.serialized { updated = try apply(event, source: source, renamed: &names) }
         // Again now the store shows it (see above; fsx saw the new bytes, then zeros up to the old size).
-        if newVersion { notifier.contentChanged(try store.inode(for: source.id)) }
+        if let switching { notifier.contentChanged(switching) }
         // A rename or new mtime changes attributes without a new version; the kernel keeps them for seconds.
         if updated { notifier.attributesChanged(try store.inode(for: source.id)) }
         for entry in names { notifier.nameChanged(entry.name, in: try store.inode(for: entry.parent)) }

@@ -47,23 +47,26 @@ extension BoxFileSystem {
     func read(inode: Inode, handle: UInt64, offset: UInt64, size: Int) async throws -> ReadData {
         try await run("read \(path(inode))") { [self] in
             // A handle keeps the version of its first read: switching it to a newer version mid-flight would
-            // hand the kernel a short read it pads with zeros. Before that first read, a newer version the
-            // store already shows (and the kernel sizes the file by) is the one to read.
+            // hand the kernel a short read it pads with zeros. Before that first read, the version the kernel
+            // sizes the file by is the one to read: the store's, or while a new one is being applied, the one
+            // before it (VersionSwitches).
             let file = try files.get(handle)
-            if let version = file.unreadVersion, let newer = try newerVersion(of: inode, than: version) {
-                file.followIfUnread(newer)
+            if let version = file.unreadVersion, let current = try versionForFirstRead(of: inode, than: version) {
+                file.followIfUnread(current)
+                kernelCachedVersions.forget(inode)
             }
             return try await file.read(offset: Int64(offset), length: size)
         }
     }
 
-    /// A reader of the version the store shows for `inode` if that isn't `version`; nil if it is, or if the
-    /// file has local changes (their readers read staged content).
-    private func newerVersion(of inode: Inode, than version: String) throws -> VersionReader? {
+    /// A reader of the version a first read of `inode` should read if that isn't `version`: the store's, or
+    /// the previous one while a new version is being applied. Nil if it is `version`, or if the file has local
+    /// changes (their readers read staged content).
+    private func versionForFirstRead(of inode: Inode, than version: String) throws -> VersionReader? {
         let id = try catalog.id(of: inode)
         guard localChanges.record(for: id) == nil, !writers.isOpen(inode),
-              let record = try catalog.store.item(id), record.kind == .file, !record.isProvisional,
-              record.versionKey != version
+              let record = try versionSwitches.previous(of: inode) ?? catalog.store.item(id),
+              record.kind == .file, !record.isProvisional, record.versionKey != version
         else { return nil }
         return VersionReader(item: record.id, version: record.versionKey, size: record.size, fetcher: fetcher)
     }

@@ -26,6 +26,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let freshness: FreshnessPolicy
     let blockCache: BlockCache
     let kernelCachedVersions = KernelCachedVersions()
+    /// Files whose new version is being applied, for readers' first reads.
+    let versionSwitches = VersionSwitches()
     /// The one timer behind every operation's `operation_timeout`.
     let deadlines = OperationDeadlines()
     /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
@@ -83,7 +85,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     /// The follower of Box's events stream that keeps this filesystem's caches current.
     func makeEventFollower() -> EventFollower {
         let applier = EventApplier(
-            store: catalog.store, blocks: blockCache, localChanges: localChanges, notifier: notifier, logger: logger)
+            store: catalog.store, blocks: blockCache, localChanges: localChanges, notifier: notifier,
+            switches: versionSwitches, logger: logger)
         return EventFollower(client: client, store: catalog.store, applier: applier, policy: freshness, logger: logger)
     }
 

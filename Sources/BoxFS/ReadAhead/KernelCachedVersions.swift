@@ -19,4 +19,10 @@ final class KernelCachedVersions: Sendable {
             return versions.updateValue(version, forKey: inode) == version
         }
     }
+
+    /// A handle of `inode` moved to another version than it opened with: whatever the kernel caches now may be
+    /// either, so the next open must not keep it.
+    func forget(_ inode: Inode) {
+        versions.withLock { $0[inode] = nil }
+    }
 }
