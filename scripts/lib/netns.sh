@@ -71,13 +71,22 @@ netns_exec() {
   # shellcheck disable=SC2016  # expanded by the inner shell
   nsenter --net="/var/run/netns/$NETNS_NAME" -- unshare --mount --propagation unchanged -- /bin/sh -c '
     set -e
-    hosts=$1 bundle=$2; shift 2
+    hosts=$1 bundle=$2 shared=$3; shift 3
     for target in /etc/hosts /etc/ssl/certs/ca-certificates.crt; do
       mount --make-private "$(findmnt -n -o TARGET -T "$target")"
     done
     mount --bind "$hosts" /etc/hosts
     mount --bind "$bundle" /etc/ssl/certs/ca-certificates.crt
-    exec "$@"' netns-exec "/etc/netns/$NETNS_NAME/hosts" "$NETNS_DIR/ca-bundle.pem" "$@"
+    # This namespace copied every mount, other FUSE mounts too, and a copy keeps a FUSE connection open: an
+    # unmount made outside would leave that daemon running until this command ends. Let go of them here (made
+    # private first, with their parents, so the unmount stays in this namespace); the shared directory stays.
+    findmnt -rn -o TARGET,FSTYPE | while read -r target type; do
+      case $type in fuse|fuse.*|fuseblk) ;; *) continue ;; esac
+      case $target/ in "$shared"/*) continue ;; esac
+      mount --make-private "$(findmnt -n -o TARGET -T "$(dirname "$target")")" || continue
+      mount --make-private "$target" && umount -l "$target" || true
+    done
+    exec "$@"' netns-exec "/etc/netns/$NETNS_NAME/hosts" "$NETNS_DIR/ca-bundle.pem" "${NETNS_SHARED_DIRS[0]:-/nonexistent}" "$@"
 }
 
 # netns_share_dir DIR: make DIR a shared mount, so FUSE mounts made below it inside netns_exec show outside.
