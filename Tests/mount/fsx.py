@@ -18,7 +18,8 @@ import re
 import time
 from pathlib import Path
 
-from helpers import sha1, wait_for
+import conftest
+from helpers import run, sha1, wait_for
 
 FOLDER = "fsx"
 
@@ -142,7 +143,12 @@ class Fsx:
         try:
             return wait_for(settled, self.settle_limit, f"{name} to settle on Box")
         except AssertionError as e:
-            self.fail(f"{name} did not reach Box within {self.settle_limit} s: {e}")
+            # Say which half never came, and what the daemon thinks, so a rare failure explains itself.
+            entry = self.box_entry(name)
+            status = run(str(conftest.BIN / "boxfs"), "status", str(self.mount.path), check=False).stdout.strip()
+            self.fail(f"{name} did not reach Box within {self.settle_limit} s: {e}; user.box.pending is "
+                      f"{os.getxattr(self.dir / name, 'user.box.pending')!r}; Box's entry {entry and entry.get('id')} "
+                      f"has sha1 {entry and entry.get('sha1')}, the shadow's is {want}; boxfs status: {status[-1500:]}")
 
     def wait_visible(self, what: str, predicate):
         deadline = time.time() + self.visibility_limit

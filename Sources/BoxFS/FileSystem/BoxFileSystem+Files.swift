@@ -146,7 +146,7 @@ extension BoxFileSystem {
 
     /// Hands closing content to the upload queue, then lets new writers and readers use the queue's copy.
     private func commit(_ content: StagedContent, inode: Inode) async throws {
-        defer { writers.finishClosing(inode) }
+        defer { writers.finishClosing(inode, content) }  // done already once journaled; this covers the other paths
         try await enqueueUpload(of: content, inode: inode)
     }
 
@@ -268,7 +268,8 @@ extension BoxFileSystem {
             ? .newFile(parent: parent, name: record.name)
             : .newVersion(of: id, baseETag: content.baseETag)
         try await uploads.enqueue(
-            inode: inode, stagingPath: content.path, target: target, size: size, mtime: record.contentModifiedAt ?? closedAt)
+            inode: inode, stagingPath: content.path, target: target, size: size, mtime: record.contentModifiedAt ?? closedAt,
+            journaled: { [writers] in writers.finishClosing(inode, content) })
         logger.debug("\(record.name): \(size) bytes synced and journaled for upload in \(ContinuousClock.now - started)")
     }
 

@@ -44,7 +44,7 @@ final class OpenWriters: @unchecked Sendable {
     }
 
     /// Detaches a writer; when it was the last one, returns the content, now closing: the caller hands it to
-    /// the upload queue and then calls ``finishClosing(_:)``.
+    /// the upload queue and then calls ``finishClosing(_:_:)``.
     func detach(_ inode: Inode) -> StagedContent? {
         lock.withLock {
             guard let content = open[inode], content.removeWriter() else { return nil }
@@ -54,5 +54,10 @@ final class OpenWriters: @unchecked Sendable {
         }
     }
 
-    func finishClosing(_ inode: Inode) { lock.withLock { _ = closing.removeValue(forKey: inode) } }
+    /// Ends the closing of `content`; a later close's content, closing by now, stays.
+    func finishClosing(_ inode: Inode, _ content: StagedContent) {
+        lock.withLock {
+            if closing[inode] === content { closing[inode] = nil }
+        }
+    }
 }

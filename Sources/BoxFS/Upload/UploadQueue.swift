@@ -53,10 +53,20 @@ actor UploadQueue {
 
     /// Journals the staging file as the newest content of `inode` (an upload to `target`) and schedules it.
     /// When this returns, the data survives a crash.
-    func enqueue(inode: Inode, stagingPath: String, target: Cache.UploadTarget, size: Int64, mtime: Timestamp) throws {
+    ///
+    /// - Parameter journaled: Runs once the upload is journaled and readers find it here, before it can start:
+    ///   the closing writer lets go of its content there. Letting go after this returned raced a small file's
+    ///   upload, whose settle step found the file still closing and skipped it for good (`user.box.pending`
+    ///   stayed 1; seen by fsx).
+    func enqueue(
+        inode: Inode, stagingPath: String, target: Cache.UploadTarget, size: Int64, mtime: Timestamp,
+        journaled: @Sendable () -> Void = {}
+    ) throws {
         let entry = try store.addUpload(
             stagingPath: stagingPath, target: target, size: size, mtimeNanoseconds: mtime.nanosecondsSince1970)
         schedule(entry, for: inode)
+        // The worker schedule() started runs on this actor, so not before this method returns.
+        journaled()
     }
 
     /// Re-schedules what the journal holds from an earlier run. Entries whose staging file is gone can't be
