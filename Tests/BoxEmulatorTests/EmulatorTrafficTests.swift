@@ -104,6 +104,15 @@ final class EmulatorTrafficTests: XCTestCase {
         let otherUser = emulator.server.issueToken(for: EmulatorUsers.secondUser)
         let other = try await emulator.call(.GET, "/2.0/users/me", token: otherUser)
         XCTAssertEqual(other.status, 200, "limits are per user")
+
+        let reset = try await emulator.call(.POST, "/_emulator/rate-limits/reset", token: nil)
+        XCTAssertEqual(reset.status, 204)
+        let afterReset = try await emulator.call(.GET, "/2.0/users/me")
+        XCTAssertEqual(afterReset.status, 200, "a fresh minute's budget")
+        let thirdUpload = try await emulator.upload(name: "c.txt", content: Data("c".utf8))
+        XCTAssertEqual(thirdUpload.status, 201)
+        let fourthUpload = try await emulator.upload(name: "d.txt", content: Data("d".utf8))
+        XCTAssertEqual(fourthUpload.status, 429, "still limited")
     }
 
     func testLatencyDelaysAnswers() async throws {

@@ -65,7 +65,10 @@ def set_faults(**settings):
 
 
 def reset_stats():
+    """Zeroes the emulator's counters and gives the (one) bench user a fresh minute's rate budget: every client
+    acts as the same Box user, and the previous client's last minute of calls must not be this one's 429s."""
     admin("POST", "stats/reset")
+    admin("POST", "rate-limits/reset")
 
 
 @dataclass

@@ -38,6 +38,12 @@ final class FaultInjector: @unchecked Sendable {
         }
     }
 
+    /// Forgets the requests every user's rate windows have counted: a fresh minute's budget for everyone (a
+    /// benchmark's next client, which acts as the same user as the one before it).
+    func resetRateWindows() {
+        lock.withLock { limiter = RateLimiter() }
+    }
+
     /// The fault for one request of `user` (nil when the token is unknown: the API will answer 401 anyway).
     func decide(user: UserID?, isUpload: Bool, at now: Date = Date()) -> Decision {
         lock.withLock {

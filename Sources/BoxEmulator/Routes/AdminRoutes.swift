@@ -4,6 +4,7 @@ import Hummingbird
 /// The emulator's own endpoints under `/_emulator` (not counted in stats, not subject to faults):
 /// - `GET /_emulator/stats`, `POST /_emulator/stats/reset`
 /// - `GET|PUT /_emulator/faults` (PUT: any subset of the `FaultSettings` keys)
+/// - `POST /_emulator/rate-limits/reset`: every user's rate windows start empty → 204
 /// - `GET /_emulator/conformance`
 /// - `POST /_emulator/users/{id}/tokens?ttl=S` → `{"access_token","expires_in","user_id"}`
 /// - `PUT /_emulator/users/{id}/limits` with `{"space_amount": N, "max_upload_size": N}` (either) → 204
@@ -34,6 +35,10 @@ struct AdminRoutes {
             }
             services.faults.replace(with: updated, reseed: FaultSettings.patchNamesSeed(patch))
             return try Self.faultsResponse(updated)
+        }
+        router.post("/_emulator/rate-limits/reset") { _, _ in
+            services.faults.resetRateWindows()
+            return Response(status: .noContent)
         }
         router.get("/_emulator/conformance") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
