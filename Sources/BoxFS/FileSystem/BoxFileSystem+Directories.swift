@@ -34,7 +34,8 @@ extension BoxFileSystem {
         }
         // Any change stored after the snapshot makes a newer generation, and readdir then reads records afresh.
         let handle = DirectoryHandle(inode: inode, entries: entries, generation: snapshot.generation)
-        return OpenReply(handle: directories.insert(handle), keepCache: false)
+        let keep = kernelCachedListings.open(inode, generation: snapshot.generation)
+        return OpenReply(handle: directories.insert(handle), keepCache: keep, cacheDirectory: true)
     }
 
     func readdir(inode: Inode, handle: UInt64, offset: UInt64, limit: Int, plus: Bool) async throws -> [DirectoryEntry] {

@@ -26,6 +26,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let freshness: FreshnessPolicy
     let blockCache: BlockCache
     let kernelCachedVersions = KernelCachedVersions()
+    let kernelCachedListings = KernelCachedListings()
     /// Files whose new version is being applied, for readers' first reads.
     let versionSwitches = VersionSwitches()
     /// The one timer behind every operation's `operation_timeout`.
