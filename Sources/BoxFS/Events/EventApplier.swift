@@ -12,6 +12,7 @@ struct EventApplier: Sendable {
     let localChanges: LocalChanges
     let notifier: KernelNotifier
     let switches: VersionSwitches
+    let deleted: DeletedItems
     let logger: Logger
 
     /// Applies one event.
@@ -58,6 +59,7 @@ struct EventApplier: Sendable {
         if let parent = source.parentID, localChanges.isCreating(source.name, in: parent) { return false }
         let cached = try store.item(source.id)
         if let cached, isStale(cached, source) { return false }
+        if cached == nil, deleted.isOldNews(source.id, sequenceID: source.sequenceID) { return false }
         if !source.isActive || Self.removals.contains(event.type) {
             guard let cached else { return false }
             try store.remove(source.id)

@@ -36,6 +36,7 @@ extension BoxFileSystem {
         case (.folder, .folder):
             if try await !catalog.children(of: existing.id).isEmpty { throw FileSystemError.notEmpty }
             try await client.delete(existing.id, kind: .folder, ifMatch: nil)
+            deletedItems.deleted(existing)
             try catalog.store.remove(existing.id)
         case (.file, .file):
             try await remove(existing)
@@ -104,6 +105,7 @@ extension BoxFileSystem {
             try await client.delete(record.id, kind: .file, ifMatch: nil)
         }
         localChanges.remove(record.id)
+        if let current = try catalog.store.item(record.id) { deletedItems.deleted(current) }
         try catalog.store.remove(record.id)
         blockCache.removeBlocks(of: record.id)
         await uploads.discard(inode)

@@ -29,6 +29,8 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     let kernelCachedListings = KernelCachedListings()
     /// Files whose new version is being applied, for readers' first reads.
     let versionSwitches = VersionSwitches()
+    /// Items deleted here, so their late events don't bring them back.
+    let deletedItems = DeletedItems()
     /// The one timer behind every operation's `operation_timeout`.
     let deadlines = OperationDeadlines()
     /// Kernel cache invalidation for changes seen in Box's events; attached once the session is mounted.
@@ -87,7 +89,7 @@ final class BoxFileSystem: FUSEOperations, Sendable {
     func makeEventFollower() -> EventFollower {
         let applier = EventApplier(
             store: catalog.store, blocks: blockCache, localChanges: localChanges, notifier: notifier,
-            switches: versionSwitches, logger: logger)
+            switches: versionSwitches, deleted: deletedItems, logger: logger)
         return EventFollower(client: client, store: catalog.store, applier: applier, policy: freshness, logger: logger)
     }
 
