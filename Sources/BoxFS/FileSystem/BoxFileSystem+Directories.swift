@@ -121,8 +121,7 @@ extension BoxFileSystem {
             if try await !catalog.children(of: record.id).isEmpty { throw FileSystemError.notEmpty }
             // Not recursive: if Box knows of children we don't, it refuses (folder_not_empty → ENOTEMPTY).
             try await client.delete(record.id, kind: .folder, ifMatch: nil)
-            deletedItems.deleted(record)
-            try catalog.store.remove(record.id)
+            try forgetDeleted(record.id)
         }
     }
 

@@ -36,8 +36,7 @@ extension BoxFileSystem {
         case (.folder, .folder):
             if try await !catalog.children(of: existing.id).isEmpty { throw FileSystemError.notEmpty }
             try await client.delete(existing.id, kind: .folder, ifMatch: nil)
-            deletedItems.deleted(existing)
-            try catalog.store.remove(existing.id)
+            try forgetDeleted(existing.id)
         case (.file, .file):
             try await remove(existing)
         }
@@ -105,9 +104,15 @@ extension BoxFileSystem {
             try await client.delete(record.id, kind: .file, ifMatch: nil)
         }
         localChanges.remove(record.id)
-        if let current = try catalog.store.item(record.id) { deletedItems.deleted(current) }
-        try catalog.store.remove(record.id)
+        try forgetDeleted(record.id)
         blockCache.removeBlocks(of: record.id)
         await uploads.discard(inode)
+    }
+
+    /// Drops an item deleted here from the cache, remembering its last sequence id so its late events from Box
+    /// don't bring it back (``DeletedItems``).
+    func forgetDeleted(_ id: ItemID) throws {
+        if let current = try catalog.store.item(id) { deletedItems.deleted(current) }
+        try catalog.store.remove(id)
     }
 }
