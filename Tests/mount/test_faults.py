@@ -264,7 +264,10 @@ def row_429(r):
 
 
 def row_drops(r):
-    standard_row(r, {"pdrop": 0.02 * r.scale.fault_rate_factor, "seed": 2})
+    # The short form makes only about 20 requests. Draws are made in request order, so the seed decides which
+    # requests drop: with seed 6 at 8% (short form) the 3rd, 15th and 22nd do (seed 2 dropped none before the
+    # 21st, and the row met no fault once rsync's renames stopped costing a request each).
+    standard_row(r, {"pdrop": 0.02 * r.scale.fault_rate_factor, "seed": 6})
 
 
 def row_latency(r):

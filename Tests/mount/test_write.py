@@ -170,6 +170,62 @@ def test_rsync_times_survive_uploads_racing_the_close(emulator, mount, tmp_path)
     assert out.strip() == "", out
 
 
+def test_rsync_sends_one_upload_per_file_and_returns_once_box_has_them(emulator, mount, tmp_path):
+    # rsync writes `.NAME.XXXXXX`, closes it, sets its mtime and renames it. Under write_back = sync the upload
+    # waits for that rename and the rename returns once Box has the file: one call per file, not an upload under
+    # the temporary name and then a PUT for the rename and mtime.
+    src = tmp_path / "src"
+    files = {}
+    for i in range(40):
+        p = src / f"d{i % 4}" / f"f{i:03}.dat"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(random_bytes(200 + i * 31, seed=100 + i))
+        os.utime(p, (1_550_000_000 + i, 1_550_000_000 + i))
+        files[p.relative_to(src)] = p.read_bytes()
+    run("mkdir", mount.path / "kept")
+    emulator.reset_stats()
+    run("rsync", "-a", f"{src}/", f"{mount.path}/kept/")
+    # No waiting: every file is on Box, under its own name, with its content and time, when rsync returns.
+    kept = emulator.find("0", "kept")
+    for d in range(4):
+        folder = emulator.find(kept["id"], f"d{d}")
+        listed = {e["name"]: e for e in emulator.list_folder(folder["id"])}
+        for rel, data in files.items():
+            if rel.parts[0] == f"d{d}":
+                entry = listed.pop(rel.name)
+                assert entry["sha1"] == sha1(data), rel
+                assert int(datetime.fromisoformat(entry["content_modified_at"]).timestamp()) == 1_550_000_000 + int(rel.name[1:4])
+        assert not listed, f"left on Box besides rsync's files: {sorted(listed)}"
+    assert emulator.calls("POST /api/2.0/files/content") == 40, emulator.stats()["routes"]
+    assert emulator.calls("PUT /2.0/files/{id}") == 0, emulator.stats()["routes"]
+    out = run("rsync", "-a", "--itemize-changes", f"{src}/", f"{mount.path}/kept/").stdout
+    assert out.strip() == "", out
+    # Updating a file: rsync's new temporary file replaces it, and Box has the new content once rsync returns.
+    changed = src / "d1" / "f001.dat"
+    changed.write_bytes(b"changed by the second rsync")
+    run("rsync", "-a", f"{src}/", f"{mount.path}/kept/")
+    entry = emulator.find(emulator.find(kept["id"], "d1")["id"], "f001.dat")
+    assert entry["sha1"] == sha1(b"changed by the second rsync")
+    assert (mount.path / "kept" / "d1" / "f001.dat").read_bytes() == b"changed by the second rsync"
+
+
+def test_a_temporary_name_never_renamed_is_uploaded_under_it(emulator, mount):
+    # The wait for a rename is short: a file that keeps rsync's temporary name (rsync killed between close and
+    # rename, or a name that only looks like one) reaches Box under it a moment later.
+    data = random_bytes(5000, seed=7)
+    (mount.path / ".looks.AbC123").write_bytes(data)
+    assert os.getxattr(mount.path / ".looks.AbC123", "user.box.pending") == b"1"
+    wait_uploaded(emulator, "0", ".looks.AbC123", data, timeout=10)
+    assert (mount.path / ".looks.AbC123").read_bytes() == data
+    # Deleted before its upload started: nothing reaches Box.
+    emulator.reset_stats()
+    (mount.path / ".gone.XyZ789").write_bytes(b"never sent")
+    os.unlink(mount.path / ".gone.XyZ789")
+    time.sleep(2)
+    assert emulator.find("0", ".gone.XyZ789") is None
+    assert emulator.calls("POST /api/2.0/files/content") == 0, emulator.stats()["routes"]
+
+
 def test_bad_names_get_the_right_errno(mount):
     assert errno_of(open, mount.path / "back\\slash", "w") == errno.EINVAL
     assert errno_of(open, mount.path / "trailing ", "w") == errno.EINVAL

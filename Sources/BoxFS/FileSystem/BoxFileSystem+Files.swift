@@ -93,6 +93,9 @@ extension BoxFileSystem {
     /// returns once Box has it (the kernel sends the release only after close has returned, so it can't be
     /// release that waits). A descriptor dup'd or inherited across fork shares the writer: if it writes again,
     /// the file is staged again and uploaded at its own close.
+    ///
+    /// A new file named like rsync's temporary files is the exception: its upload waits for the rename that
+    /// follows, and that rename is what returns once Box has the file (see `rename`).
     func flush(inode: Inode, handle: UInt64, lockOwner: UInt64) async throws {
         guard options.writeBack == .sync else { return }
         try await run("flush \(path(inode))", bounded: false) { [self] in
@@ -100,7 +103,7 @@ extension BoxFileSystem {
             guard file.writable, let content = file.writableContent, content.hasSingleWriter else { return }
             guard let last = writers.detach(inode) else { return }
             file.markCommitted()
-            try await commit(last, inode: inode)
+            if try await commit(last, inode: inode) == .waitsForRename { return }
             await waitForUpload(of: inode)
         }
     }
@@ -135,7 +138,7 @@ extension BoxFileSystem {
 
     /// Waits for `inode`'s uploads, at most `operationTimeout`: the data is journaled, so when Box is away the
     /// close succeeds and the upload carries on in the background rather than hanging the program.
-    private func waitForUpload(of inode: Inode) async {
+    func waitForUpload(of inode: Inode) async {
         guard options.operationTimeout > 0 else { return await uploads.waitUntilUploaded(inode) }
         do {
             try await withDeadline(options.operationTimeout) { [uploads] in await uploads.waitUntilUploaded(inode) }
@@ -145,9 +148,20 @@ extension BoxFileSystem {
     }
 
     /// Hands closing content to the upload queue, then lets new writers and readers use the queue's copy.
-    private func commit(_ content: StagedContent, inode: Inode) async throws {
+    @discardableResult
+    private func commit(_ content: StagedContent, inode: Inode) async throws -> QueuedUpload {
         defer { writers.finishClosing(inode, content) }  // done already once journaled; this covers the other paths
-        try await enqueueUpload(of: content, inode: inode)
+        return try await enqueueUpload(of: content, inode: inode)
+    }
+
+    /// What closing a writer queued.
+    enum QueuedUpload {
+        /// Nothing to send (the content was unchanged, or the file was deleted meanwhile).
+        case nothing
+        /// An upload, started as soon as a slot is free.
+        case upload
+        /// An upload waiting for the file's rename (``TemporaryFileNames``), or a moment.
+        case waitsForRename
     }
 
     /// Makes the staged data durable here and waits for uploads of earlier closes of the file; an open file's
@@ -237,10 +251,10 @@ extension BoxFileSystem {
     }
 
     /// Hands the last writer's content to the upload queue (journaled before this returns).
-    private func enqueueUpload(of content: StagedContent, inode: Inode) async throws {
+    private func enqueueUpload(of content: StagedContent, inode: Inode) async throws -> QueuedUpload {
         guard content.isDirty else {
             try? staging.remove(path: content.path)
-            return
+            return .nothing
         }
         let started = ContinuousClock.now
         try content.sync()
@@ -261,16 +275,19 @@ extension BoxFileSystem {
         guard let record = updated, let parent = record.parentID else {
             // Deleted while open: like an unlinked file, its data goes with the last descriptor.
             try? staging.remove(path: content.path)
-            return
+            return .nothing
         }
         let id = record.id
         let target: Cache.UploadTarget = record.isProvisional
             ? .newFile(parent: parent, name: record.name)
             : .newVersion(of: id, baseETag: content.baseETag)
+        let waitsForRename = record.isProvisional && TemporaryFileNames.awaitsRename(record.name)
         try await uploads.enqueue(
             inode: inode, stagingPath: content.path, target: target, size: size, mtime: record.contentModifiedAt ?? closedAt,
+            holdFor: waitsForRename ? TemporaryFileNames.renameWait : nil,
             journaled: { [writers] in writers.finishClosing(inode, content) })
         logger.debug("\(record.name): \(size) bytes synced and journaled for upload in \(ContinuousClock.now - started)")
+        return waitsForRename ? .waitsForRename : .upload
     }
 
     private func readSource(inode: Inode, record: ItemRecord) async throws -> FileHandle.Source {

@@ -11,8 +11,10 @@ extension BoxFileSystem {
         }
     }
 
+    /// With `write_back = sync`, renaming a file whose upload waited for this rename (rsync's temporary file,
+    /// see ``TemporaryFileNames``) returns once Box has it under the new name: the wait its close skipped.
     func rename(parent: Inode, name: String, newParent: Inode, newName: String, flags: RenameFlags) async throws {
-        try await run("rename \(path(name, in: parent)) to \(path(newName, in: newParent))") { [self] in
+        let released = try await run("rename \(path(name, in: parent)) to \(path(newName, in: newParent))") { [self] in
             try ensureWritable()
             // Box can't swap two items atomically.
             if flags.contains(.exchange) { throw FileSystemError.notSupported("RENAME_EXCHANGE") }
@@ -24,7 +26,10 @@ extension BoxFileSystem {
                 try await replace(existing, with: source)
             }
             try await move(source, to: destination, name: newName)
+            guard source.isProvisional, let inode = try? catalog.inode(of: source.id) else { return Inode?.none }
+            return await uploads.releaseHeld(inode) ? inode : nil
         }
+        if let released, options.writeBack == .sync { await waitForUpload(of: released) }
     }
 
     /// POSIX rename replaces its target; Box refuses a name in use, so the target goes first (to Box's trash,

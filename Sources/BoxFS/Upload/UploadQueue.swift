@@ -28,6 +28,9 @@ actor UploadQueue {
     private var waiters: [Inode: [CheckedContinuation<Void, Never>]] = [:]
     /// Files with a metadata change (an mtime) held back a moment, in case a rename comes to carry it along.
     private var deferred: [Inode: Task<Void, Never>] = [:]
+    /// New files whose upload waits for a rename (rsync's temporary files; see ``TemporaryFileNames``): the
+    /// timer that uploads them anyway. A held inode has a queue but no worker.
+    private var held: [Inode: Task<Void, Never>] = [:]
     /// Told how long each upload Box took was journaled for (the mount's metrics).
     private var uploadedObserver: (@Sendable (Duration) -> Void)?
 
@@ -54,17 +57,20 @@ actor UploadQueue {
     /// Journals the staging file as the newest content of `inode` (an upload to `target`) and schedules it.
     /// When this returns, the data survives a crash.
     ///
+    /// - Parameter hold: How long the upload waits for ``releaseHeld(_:)`` (a rename) before it starts, if no
+    ///   earlier upload of the file is running. The journal doesn't record the hold: after a crash the file is
+    ///   uploaded under the name it has.
     /// - Parameter journaled: Runs once the upload is journaled and readers find it here, before it can start:
     ///   the closing writer lets go of its content there. Letting go after this returned raced a small file's
     ///   upload, whose settle step found the file still closing and skipped it for good (`user.box.pending`
     ///   stayed 1; seen by fsx).
     func enqueue(
         inode: Inode, stagingPath: String, target: Cache.UploadTarget, size: Int64, mtime: Timestamp,
-        journaled: @Sendable () -> Void = {}
+        holdFor hold: Duration? = nil, journaled: @Sendable () -> Void = {}
     ) throws {
         let entry = try store.addUpload(
             stagingPath: stagingPath, target: target, size: size, mtimeNanoseconds: mtime.nanosecondsSince1970)
-        schedule(entry, for: inode)
+        schedule(entry, for: inode, hold: hold)
         // The worker schedule() started runs on this actor, so not before this method returns.
         journaled()
     }
@@ -109,14 +115,26 @@ actor UploadQueue {
         }
     }
 
-    /// Returns when every upload of `inode` queued so far is on Box (fsync(2)).
+    /// Starts the upload of `inode` held by ``enqueue(inode:stagingPath:target:size:mtime:holdFor:journaled:)``
+    /// now. Returns whether one was held.
+    @discardableResult
+    func releaseHeld(_ inode: Inode) -> Bool {
+        guard let timer = held.removeValue(forKey: inode) else { return false }
+        timer.cancel()
+        if queues[inode] != nil, workers[inode] == nil { workers[inode] = Task { await self.work(on: inode) } }
+        return true
+    }
+
+    /// Returns when every upload of `inode` queued so far is on Box (fsync(2)); a held one starts now.
     func waitUntilUploaded(_ inode: Inode) async {
+        releaseHeld(inode)
         guard queues[inode] != nil else { return }
         await withCheckedContinuation { waiters[inode, default: []].append($0) }
     }
 
     /// Returns when the queue is empty (unmount), or after `timeout`, whichever comes first.
     func drain(timeout: Duration) async -> Bool {
+        for inode in Array(held.keys) { releaseHeld(inode) }
         let deadline = ContinuousClock.now + timeout
         while !queues.isEmpty, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))
@@ -127,6 +145,12 @@ actor UploadQueue {
     /// Drops queued (not running) uploads of an inode whose file was deleted; the running one finishes and is
     /// then found to have no target.
     func discard(_ inode: Inode) {
+        if let timer = held.removeValue(forKey: inode) {
+            timer.cancel()
+            for entry in queues.removeValue(forKey: inode) ?? [] { forget(entry) }
+            newestContent[inode] = nil
+            return
+        }
         guard var queue = queues[inode], queue.count > 1 else { return }
         for entry in queue.dropFirst() { forget(entry) }
         queue.removeSubrange(1...)
@@ -136,17 +160,25 @@ actor UploadQueue {
 
     // MARK: - Scheduling
 
-    private func schedule(_ entry: UploadJournalEntry, for inode: Inode) {
+    private func schedule(_ entry: UploadJournalEntry, for inode: Inode, hold: Duration? = nil) {
         var queue = queues[inode] ?? []
-        // A waiting upload of older content is pointless now; the running one (index 0) can't be recalled.
-        if queue.count > 1 {
-            for obsolete in queue[1...] { forget(obsolete) }
-            queue.removeSubrange(1...)
+        // A waiting upload of older content is pointless now; a running one (index 0) can't be recalled.
+        let running = workers[inode] == nil ? 0 : 1
+        if queue.count > running {
+            for obsolete in queue[running...] { forget(obsolete) }
+            queue.removeSubrange(running...)
         }
         queue.append(entry)
         queues[inode] = queue
         newestContent[inode] = entry.stagingPath
-        if workers[inode] == nil {
+        guard workers[inode] == nil else { return }
+        if let hold {
+            held[inode]?.cancel()
+            held[inode] = Task {
+                try? await Task.sleep(for: hold)
+                if !Task.isCancelled { await self.releaseHeld(inode) }
+            }
+        } else if !releaseHeld(inode) {
             workers[inode] = Task { await self.work(on: inode) }
         }
     }
