@@ -57,4 +57,28 @@ final class UploadJournalTests: XCTestCase {
         let store = try MetadataStore(directory: CacheDirectory(path: path))
         XCTAssertEqual(try store.uploads(), added)
     }
+
+    func testTakeOverMakesANewFileTheNextVersionOfTheOneItReplaces() throws {
+        let store = try MetadataStore(directory: CacheDirectory(path: makeTemporaryPath()))
+        try store.upsert(ItemRecord(id: "500", parentID: .root, name: "doc.txt", kind: .file, size: 9, etag: "4", fetchedAt: then))
+        try store.upsert(ItemRecord(id: "pending-7", parentID: "0", name: ".doc.txt.AbC123", kind: .file, size: 3, fetchedAt: then))
+        let oldInode = try store.inode(for: "500")
+        let newInode = try store.inode(for: "pending-7")
+        let upload = try store.addUpload(stagingPath: "/s/7", target: .newFile(parent: "0", name: ".doc.txt.AbC123"),
+                                         size: 3, mtimeNanoseconds: 1, at: then)
+        let other = try store.addUpload(stagingPath: "/s/8", target: .newFile(parent: "0", name: "other.txt"),
+                                        size: 1, mtimeNanoseconds: 1, at: then)
+
+        try store.takeOver("500", baseETag: "4", by: "pending-7", from: ("0", ".doc.txt.AbC123"), to: "0", name: "doc.txt")
+
+        XCTAssertEqual(try store.upload(upload.id)?.target, .newVersion(of: "500", baseETag: "4"))
+        XCTAssertEqual(try store.upload(other.id)?.target, .newFile(parent: "0", name: "other.txt"))
+        XCTAssertEqual(try store.itemID(for: newInode), "500")
+        XCTAssertNil(try store.itemID(for: oldInode))
+        let record = try XCTUnwrap(try store.child(of: "0", named: "doc.txt"))
+        XCTAssertEqual(record.id, "500")
+        XCTAssertEqual(record.size, 3)
+        XCTAssertNil(try store.item("pending-7"))
+        XCTAssertNil(try store.child(of: "0", named: ".doc.txt.AbC123"))
+    }
 }

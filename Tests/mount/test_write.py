@@ -200,13 +200,53 @@ def test_rsync_sends_one_upload_per_file_and_returns_once_box_has_them(emulator,
     assert emulator.calls("PUT /2.0/files/{id}") == 0, emulator.stats()["routes"]
     out = run("rsync", "-a", "--itemize-changes", f"{src}/", f"{mount.path}/kept/").stdout
     assert out.strip() == "", out
-    # Updating a file: rsync's new temporary file replaces it, and Box has the new content once rsync returns.
+    # Updating a file: rsync's new temporary file is renamed over it, and that becomes the file's next version
+    # on Box (same id, the old content in its versions, nothing trashed), there once rsync returns.
+    d1 = emulator.find(kept["id"], "d1")["id"]
+    before = emulator.find(d1, "f001.dat")
     changed = src / "d1" / "f001.dat"
     changed.write_bytes(b"changed by the second rsync")
+    os.utime(changed, (1_560_000_000, 1_560_000_000))
+    emulator.reset_stats()
     run("rsync", "-a", f"{src}/", f"{mount.path}/kept/")
-    entry = emulator.find(emulator.find(kept["id"], "d1")["id"], "f001.dat")
-    assert entry["sha1"] == sha1(b"changed by the second rsync")
+    entry = emulator.find(d1, "f001.dat")
+    assert entry["id"] == before["id"] and entry["sha1"] == sha1(b"changed by the second rsync")
+    assert int(datetime.fromisoformat(entry["content_modified_at"]).timestamp()) == 1_560_000_000
+    status, versions = emulator.api("GET", f"/files/{entry['id']}/versions")
+    assert status == 200 and [v["sha1"] for v in versions["entries"]] == [before["sha1"]], versions
+    routes = emulator.stats()["routes"]
+    assert emulator.calls("POST /api/2.0/files/{id}/content") == 1, routes
+    assert emulator.calls("DELETE /2.0/files/{id}") == 0 and emulator.calls("POST /api/2.0/files/content") == 0, routes
     assert (mount.path / "kept" / "d1" / "f001.dat").read_bytes() == b"changed by the second rsync"
+    out = run("rsync", "-a", "--itemize-changes", f"{src}/", f"{mount.path}/kept/").stdout
+    assert out.strip() == "", out
+
+
+@pytest.mark.mount_config("write_back = async\n")
+def test_an_rsync_update_pending_at_a_crash_becomes_the_next_version_after_it(emulator, mount, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "doc.txt").write_bytes(b"first")
+    run("rsync", "-a", f"{src}/", f"{mount.path}/crashy/")
+    folder = wait_for(lambda: emulator.find("0", "crashy"), 10, "crashy on Box")
+    first = wait_uploaded(emulator, folder["id"], "doc.txt", b"first")
+    second = random_bytes(300_000, seed=12)
+    (src / "doc.txt").write_bytes(second)
+    emulator.reset_stats()
+    emulator.set_faults(bandwidth_bps=20_000)  # the new version takes 15 s to send: the daemon dies first
+    try:
+        run("rsync", "-a", f"{src}/", f"{mount.path}/crashy/")
+        version_upload = "POST /api/2.0/files/{id}/content"
+        wait_for(lambda: emulator.stats()["routes"].get(version_upload, {}).get("bytes_in", 0) > 0, 10,
+                 "the new version's upload to start")
+        mount.kill9()
+    finally:
+        emulator.set_faults(bandwidth_bps=0)
+    mount.start()
+    entry = wait_uploaded(emulator, folder["id"], "doc.txt", second)
+    assert entry["id"] == first["id"]
+    assert (mount.path / "crashy" / "doc.txt").read_bytes() == second
+    assert [e["name"] for e in emulator.list_folder(folder["id"])] == ["doc.txt"]
 
 
 def test_a_temporary_name_never_renamed_is_uploaded_under_it(emulator, mount):

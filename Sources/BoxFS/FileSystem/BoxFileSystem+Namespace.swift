@@ -14,7 +14,8 @@ extension BoxFileSystem {
     /// With `write_back = sync`, renaming a file whose upload waited for this rename (rsync's temporary file,
     /// see ``TemporaryFileNames``) returns once Box has it under the new name: the wait its close skipped.
     func rename(parent: Inode, name: String, newParent: Inode, newName: String, flags: RenameFlags) async throws {
-        let released = try await run("rename \(path(name, in: parent)) to \(path(newName, in: newParent))") { [self] in
+        let released = try await run("rename \(path(name, in: parent)) to \(path(newName, in: newParent))") {
+            [self] () async throws -> Inode? in
             try ensureWritable()
             // Box can't swap two items atomically.
             if flags.contains(.exchange) { throw FileSystemError.notSupported("RENAME_EXCHANGE") }
@@ -23,13 +24,54 @@ extension BoxFileSystem {
             let destination = try await folderID(of: newParent)
             if let existing = try await catalog.conflictingChild(named: newName, in: destination), existing.id != source.id {
                 if flags.contains(.noReplace) { throw FileSystemError.exists }
+                if let inode = try await takeOver(existing, by: source, to: destination, name: newName) {
+                    await uploads.releaseHeld(inode)
+                    return inode
+                }
                 try await replace(existing, with: source)
             }
             try await move(source, to: destination, name: newName)
-            guard source.isProvisional, let inode = try? catalog.inode(of: source.id) else { return Inode?.none }
+            guard source.isProvisional, let inode = try? catalog.inode(of: source.id) else { return nil }
             return await uploads.releaseHeld(inode) ? inode : nil
         }
         if let released, options.writeBack == .sync { await waitForUpload(of: released) }
+    }
+
+    /// rsync's update of a file: its new temporary file, not on Box yet, renamed over the file. The new content
+    /// becomes the file's next version (one upload, based on the version seen here, so a change made on Box
+    /// meanwhile ends as a conflict copy rather than lost), and the file keeps its id, versions and shared links,
+    /// where replacing it would trash it and create another. Only while the new file's upload waits for this
+    /// rename (``TemporaryFileNames``) and neither file has other work in flight.
+    ///
+    /// - Returns: the inode whose upload now becomes the new version, or nil to replace the file as usual.
+    private func takeOver(_ existing: ItemRecord, by source: ItemRecord, to destination: ItemID, name: String)
+        async throws -> Inode?
+    {
+        guard source.kind == .file, existing.kind == .file, source.isProvisional, !existing.isProvisional,
+              TemporaryFileNames.awaitsRename(source.name), let from = source.parentID else { return nil }
+        let inode = try catalog.inode(of: source.id)
+        let replaced = try catalog.inode(of: existing.id)
+        // With write_back = async the kernel's release of rsync's descriptor (which journals and holds the
+        // upload) can reach us just after the rename: give it a moment.
+        for _ in 0..<50 where writers.isOpen(inode) { try await Task.sleep(for: .milliseconds(2)) }
+        guard !writers.isOpen(inode), !writers.isOpen(replaced), localChanges.record(for: existing.id) == nil,
+              await uploads.pendingContent(of: replaced) == nil else { return nil }
+        let tookOver = try await uploads.whileHeld(inode) { [self] in
+            try localChanges.serialized {
+                var record = try localChanges.record(for: source.id) ?? catalog.store.item(source.id) ?? source
+                try catalog.store.takeOver(
+                    existing.id, baseETag: existing.etag, by: source.id, from: (from, record.name), to: destination, name: name)
+                localChanges.rekey(source.id, to: existing.id)
+                localChanges.confirm(existing)
+                record.id = existing.id
+                record.parentID = destination
+                record.name = name
+                localChanges.set(record)
+            }
+        }
+        guard tookOver else { return nil }
+        logger.debug("\(name): new content renamed over it becomes its next version on Box")
+        return inode
     }
 
     /// POSIX rename replaces its target; Box refuses a name in use, so the target goes first (to Box's trash,

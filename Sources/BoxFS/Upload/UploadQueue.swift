@@ -125,6 +125,14 @@ actor UploadQueue {
         return true
     }
 
+    /// Runs `change` if `inode`'s upload is held, and returns whether it ran. The upload stays held: nothing can
+    /// start it meanwhile (this is the actor), so `change` may rewrite the journal entry it will read.
+    func whileHeld(_ inode: Inode, _ change: @Sendable () throws -> Void) rethrows -> Bool {
+        guard held[inode] != nil else { return false }
+        try change()
+        return true
+    }
+
     /// Returns when every upload of `inode` queued so far is on Box (fsync(2)); a held one starts now.
     func waitUntilUploaded(_ inode: Inode) async {
         releaseHeld(inode)

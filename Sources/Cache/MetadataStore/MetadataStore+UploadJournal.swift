@@ -59,7 +59,6 @@ extension MetadataStore {
         }
     }
 
-    /// Removes the entry `id` (its upload finished or was abandoned); removing a missing entry is not an error.
     /// Points journaled uploads of a new file at its new name and folder, when it is renamed or moved before Box
     /// has it: a replay after a crash then finds the file (and creates it under the name it has now).
     public func retargetNewFileUploads(in parent: ItemID, named name: String, to newParent: ItemID, name newName: String)
@@ -72,6 +71,31 @@ extension MetadataStore {
         }
     }
 
+    /// A new file renamed over `existing` before Box has it takes `existing`'s place, in one durable
+    /// transaction: the new file's row and inode take `existing`'s id and the name `name` in `parent` (the old
+    /// inode is left for the kernel to forget), and its journaled uploads, found by the name it had, become
+    /// new versions of `existing` based on `baseETag`.
+    ///
+    /// rsync updates a file this way: Box then keeps one file with its versions, id and shared links, rather
+    /// than a trashed file and a new one.
+    public func takeOver(
+        _ existing: ItemID, baseETag: String?, by provisional: ItemID, from current: (parent: ItemID, name: String),
+        to parent: ItemID, name: String
+    ) throws {
+        try inDurableTransaction { db in
+            _ = try db.run("""
+                UPDATE uploads SET target_item_id = ?, base_etag = ?, parent_id = NULL, name = NULL
+                WHERE target_item_id IS NULL AND parent_id = ? AND name = ?
+                """, existing, baseETag, current.parent, current.name)
+            _ = try db.run("DELETE FROM items WHERE id = ?", existing)
+            _ = try db.run("UPDATE items SET id = ? WHERE id = ?", existing, provisional)
+            _ = try db.run("DELETE FROM inodes WHERE item_id = ?", existing)
+            _ = try db.run("UPDATE inodes SET item_id = ? WHERE item_id = ?", existing, provisional)
+            _ = try ItemsTable.move(existing, to: parent, name: name, in: db)
+        }
+    }
+
+    /// Removes the entry `id` (its upload finished or was abandoned); removing a missing entry is not an error.
     public func removeUpload(_ id: UploadID) throws {
         try inDurableTransaction { db in try db.run("DELETE FROM uploads WHERE id = ?", id.rawValue) }
     }
