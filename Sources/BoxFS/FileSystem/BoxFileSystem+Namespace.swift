@@ -30,9 +30,13 @@ extension BoxFileSystem {
                 }
                 try await replace(existing, with: source)
             }
+            let inode = try catalog.inode(of: source.id)
             try await move(source, to: destination, name: newName)
-            guard source.isProvisional, let inode = try? catalog.inode(of: source.id) else { return nil }
-            return await uploads.releaseHeld(inode) ? inode : nil
+            guard source.isProvisional else { return nil }
+            // Waited on also if the wait for the rename ran out just before it came: the upload is under way.
+            let released = await uploads.releaseHeld(inode)
+            let underWay = await uploads.pendingContent(of: inode) != nil
+            return released || underWay ? inode : nil
         }
         if let released, options.writeBack == .sync { await waitForUpload(of: released) }
     }
