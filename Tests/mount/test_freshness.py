@@ -91,6 +91,34 @@ def test_a_file_opened_just_before_a_new_version_arrives_reads_the_new_one_whole
         m.unmount()
 
 
+def test_late_events_of_a_file_deleted_here_do_not_bring_it_back(fresh_emulator, tmp_path):
+    # fsx found it: events of this mount's own changes to a file arrive after the mount deleted the file, and
+    # re-inserted it until the delete's own event came. Here the events answers are held 3 s each, so the
+    # rename's event arrives after the rm, and the rm's a full 3 s later.
+    emu = fresh_emulator
+    m = Mount(emu, tmp_path / "mnt", tmp_path / "cache")
+    try:
+        (m.path / "late.txt").write_bytes(b"soon gone")
+        wait_uploaded(emu, "0", "late.txt", b"soon gone")
+        time.sleep(3)  # the upload's own events are in
+        emu.set_faults(slow_answers_route="GET /2.0/events", slow_answers_count=2, slow_answers_ms=3000)
+        os.rename(m.path / "late.txt", m.path / "renamed.txt")
+        # The events answer carrying the rename is computed now and held.
+        wait_for(lambda: emu.admin("GET", "faults")["slow_answers_count"] < 2, 10, "the events answer to be held")
+        os.unlink(m.path / "renamed.txt")
+        seen = []
+        deadline = time.time() + 8
+        while time.time() < deadline:
+            names = os.listdir(m.path)
+            seen += [n for n in names if n in ("late.txt", "renamed.txt")]
+            time.sleep(0.02)
+        assert emu.admin("GET", "faults")["slow_answers_count"] == 0, "both held answers should have been sent"
+        assert seen == [], f"the deleted file came back: {sorted(set(seen))}"
+    finally:
+        emu.set_faults(slow_answers_count=0)
+        m.unmount()
+
+
 def test_without_events_changes_show_within_the_ttl(fresh_emulator, tmp_path):
     emu = fresh_emulator
     m = Mount(emu, tmp_path / "mnt", tmp_path / "cache", config_extra="events = false\nmetadata_ttl = 2s\n")
