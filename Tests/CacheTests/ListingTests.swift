@@ -40,6 +40,24 @@ final class ListingTests: XCTestCase {
         XCTAssertNotNil(try store.listingFetchedAt("9"))
     }
 
+    func testGenerationChangesWithListingsAndItemsOnly() throws {
+        try store.replaceListing(of: "9", with: [entry("1", "a")], at: then)
+        var generation = try store.childrenSnapshot(of: "9").generation  // after allocating the children's inodes
+        XCTAssertEqual(store.generation, generation)
+        // The events position (stored after every page of events) and the upload journal change no listing.
+        try store.setStateValue("42", for: .eventStreamPosition)
+        let upload = try store.addUpload(stagingPath: "/s/1", target: .newFile(parent: "9", name: "b"), size: 1,
+                                         mtimeNanoseconds: 1, at: then)
+        try store.removeUpload(upload.id)
+        XCTAssertEqual(store.generation, generation)
+        XCTAssertEqual(try store.childrenSnapshot(of: "9").generation, generation)
+        try store.upsert(entry("2", "b"))
+        XCTAssertNotEqual(store.generation, generation)
+        generation = store.generation
+        try store.invalidateListing("9")
+        XCTAssertNotEqual(store.generation, generation)
+    }
+
     func testInvalidateListingKeepsChildren() throws {
         try store.replaceListing(of: "9", with: [entry("1", "a")], at: then)
         try store.invalidateListing("9")

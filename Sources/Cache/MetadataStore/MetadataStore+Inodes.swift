@@ -17,7 +17,7 @@ extension MetadataStore {
                 let inodes = try children.map { try InodesTable.inodeAllocating(for: $0.id, in: db) }
                 return (children, inodes)
             }
-            return ChildrenSnapshot(children: children, inodes: inodes, generation: db.totalChanges)
+            return ChildrenSnapshot(children: children, inodes: inodes, generation: listedChanges)
         }
     }
 

@@ -8,7 +8,7 @@ extension MetadataStore {
 
     /// Stores `value` for `key`; nil removes it.
     public func setStateValue(_ value: String?, for key: StateKey) throws {
-        try withConnection { db in
+        try withUnlistedWrites { db in
             if let value {
                 try db.run("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", key.rawValue, value)
             } else {

@@ -6,7 +6,7 @@ extension MetadataStore {
     /// Adds a pending upload and returns its entry.
     public func addUpload(stagingPath: String, target: UploadTarget, size: Int64, mtimeNanoseconds: Int64,
                           at now: Date = Date()) throws -> UploadJournalEntry {
-        try inDurableTransaction { db in
+        try inDurableTransaction(unlisted: true) { db in
             let (itemID, baseETag, parentID, name) = Self.columns(of: target)
             try db.run("""
                 INSERT INTO uploads (staging_path, target_item_id, base_etag, parent_id, name, size, mtime_ns, state,
@@ -41,7 +41,7 @@ extension MetadataStore {
     /// - Returns: the entry as stored, or nil if it is no longer in the journal.
     @discardableResult
     public func updateUpload(_ entry: UploadJournalEntry, at now: Date = Date()) throws -> UploadJournalEntry? {
-        try inDurableTransaction { db in
+        try inDurableTransaction(unlisted: true) { db in
             let (itemID, baseETag, parentID, name) = Self.columns(of: entry.target)
             let changed = try db.run("""
                 UPDATE uploads SET staging_path = ?, target_item_id = ?, base_etag = ?, parent_id = ?, name = ?,
@@ -64,7 +64,7 @@ extension MetadataStore {
     public func retargetNewFileUploads(in parent: ItemID, named name: String, to newParent: ItemID, name newName: String)
         throws
     {
-        try inDurableTransaction { db in
+        try inDurableTransaction(unlisted: true) { db in
             _ = try db.run("""
                 UPDATE uploads SET parent_id = ?, name = ? WHERE target_item_id IS NULL AND parent_id = ? AND name = ?
                 """, newParent, newName, parent, name)
@@ -97,7 +97,7 @@ extension MetadataStore {
 
     /// Removes the entry `id` (its upload finished or was abandoned); removing a missing entry is not an error.
     public func removeUpload(_ id: UploadID) throws {
-        try inDurableTransaction { db in try db.run("DELETE FROM uploads WHERE id = ?", id.rawValue) }
+        try inDurableTransaction(unlisted: true) { db in try db.run("DELETE FROM uploads WHERE id = ?", id.rawValue) }
     }
 
     private static let uploadColumns = """

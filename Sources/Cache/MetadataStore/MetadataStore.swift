@@ -17,6 +17,10 @@ public final class MetadataStore: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`.
     private let db: SQLiteConnection
+    /// Rows written to tables no listing reads (small state, the upload journal), which ``generation`` leaves
+    /// out: the events position is stored after every page of events, and counting it made every folder listing
+    /// the kernel had cached look changed. Guarded by `lock`.
+    private var unlistedChanges: Int64 = 0
 
     /// Opens (creating if needed) the metadata database in `directory`.
     ///
@@ -41,7 +45,21 @@ public final class MetadataStore: @unchecked Sendable {
     /// A number that changes whenever any cached row does (SQLite's count of changed rows), so a snapshot taken
     /// at one value is known to be current while the value stays the same.
     public var generation: Int64 {
-        lock.withLock { db.totalChanges }
+        lock.withLock { listedChanges }
+    }
+
+    /// Rows changed in tables listings read. Call with `lock` held.
+    var listedChanges: Int64 { db.totalChanges - unlistedChanges }
+
+    /// Runs `body` with exclusive use of the connection, for writes to tables no listing reads (see
+    /// ``generation``).
+    @discardableResult
+    func withUnlistedWrites<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try lock.withLock {
+            let before = db.totalChanges
+            defer { unlistedChanges += db.totalChanges - before }
+            return try body(db)
+        }
     }
 
     /// Runs `body` in one transaction with exclusive use of the connection.
@@ -54,9 +72,14 @@ public final class MetadataStore: @unchecked Sendable {
     ///
     /// `synchronous=NORMAL` (the default here) may lose the last commits on power loss; that is fine for cached
     /// metadata, not for the upload journal, whose entries are the only record of data not yet on Box.
+    ///
+    /// - Parameter unlisted: whether `body` only writes tables no listing reads (the upload journal), so
+    ///   ``generation`` stays as it was.
     @discardableResult
-    func inDurableTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    func inDurableTransaction<T>(unlisted: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
         try lock.withLock {
+            let before = db.totalChanges
+            defer { if unlisted { unlistedChanges += db.totalChanges - before } }
             try db.execute("PRAGMA synchronous=FULL")
             defer { try? db.execute("PRAGMA synchronous=NORMAL") }
             return try db.transaction { try body(db) }
