@@ -2,8 +2,8 @@
 
 Usage: bench_run.py WORKDIR MOUNTS_DIR BOXFS_BINARY RESULTS_JSON
 Environment: BENCH_SCALE, BENCH_CLIENTS, BENCH_WORKLOADS, BENCH_W3_ROUNDS (default 3), BENCH_LATENCY_MS, BENCH_BANDWIDTH_BPS, BENCH_TIMEOUT and
-the size variables of bench_workloads.Sizes; BENCH_MERGE=1 keeps the rows of workloads not run now from an
-earlier RESULTS_JSON (each row records the commit it was measured at).
+the size variables of bench_workloads.Sizes; BENCH_MERGE=1 keeps the rows of an earlier RESULTS_JSON whose
+workload and client were not run now (each row records the commit it was measured at).
 """
 import json
 import os
@@ -58,11 +58,12 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     results = [dict(m.as_json(), commit=commit) for m in bench.results]
     if os.environ.get("BENCH_MERGE") == "1" and out.exists():
-        # Re-running some workloads: their rows replace the earlier run's, the rest are kept with the commit
-        # they were measured at.
+        # Re-running some workloads or clients: their rows replace the earlier run's, the rest (other workloads,
+        # other clients of these) are kept with the commit they were measured at.
         earlier = json.loads(out.read_text())
+        ran = {(r["workload"], r["client"]) for r in results}
         kept = [dict(r, commit=r.get("commit", earlier.get("commit"))) for r in earlier["results"]
-                if r["workload"] not in workloads]
+                if (r["workload"], r["client"]) not in ran]
         results = kept + results
         clients = list(dict.fromkeys(earlier.get("clients", []) + clients))
     out.write_text(json.dumps({
