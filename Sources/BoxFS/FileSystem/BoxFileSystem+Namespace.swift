@@ -22,15 +22,16 @@ extension BoxFileSystem {
             try NameRules.validate(newName)
             let source = try await catalog.lookup(name, in: try await folderID(of: parent))
             let destination = try await folderID(of: newParent)
+            // Read before the move, which may follow a new file to the id its upload gave it.
+            let inode = try catalog.inode(of: source.id)
             if let existing = try await catalog.conflictingChild(named: newName, in: destination), existing.id != source.id {
                 if flags.contains(.noReplace) { throw FileSystemError.exists }
-                if let inode = try await takeOver(existing, by: source, to: destination, name: newName) {
+                if try await takeOver(existing, by: source, inode: inode, to: destination, name: newName) {
                     await uploads.releaseHeld(inode)
                     return inode
                 }
                 try await replace(existing, with: source)
             }
-            let inode = try catalog.inode(of: source.id)
             try await move(source, to: destination, name: newName)
             guard source.isProvisional else { return nil }
             // Waited on also if the wait for the rename ran out just before it came: the upload is under way.
@@ -47,19 +48,18 @@ extension BoxFileSystem {
     /// where replacing it would trash it and create another. Only while the new file's upload waits for this
     /// rename (``TemporaryFileNames``) and neither file has other work in flight.
     ///
-    /// - Returns: the inode whose upload now becomes the new version, or nil to replace the file as usual.
-    private func takeOver(_ existing: ItemRecord, by source: ItemRecord, to destination: ItemID, name: String)
-        async throws -> Inode?
-    {
+    /// - Returns: whether `inode`'s upload now becomes the new version; if not, replace the file as usual.
+    private func takeOver(
+        _ existing: ItemRecord, by source: ItemRecord, inode: Inode, to destination: ItemID, name: String
+    ) async throws -> Bool {
         guard source.kind == .file, existing.kind == .file, source.isProvisional, !existing.isProvisional,
-              TemporaryFileNames.awaitsRename(source.name), let from = source.parentID else { return nil }
-        let inode = try catalog.inode(of: source.id)
+              TemporaryFileNames.awaitsRename(source.name), let from = source.parentID else { return false }
         let replaced = try catalog.inode(of: existing.id)
         // With write_back = async the kernel's release of rsync's descriptor (which journals and holds the
         // upload) can reach us just after the rename: give it a moment.
         for _ in 0..<50 where writers.isOpen(inode) { try await Task.sleep(for: .milliseconds(2)) }
         guard !writers.isOpen(inode), !writers.isOpen(replaced), localChanges.record(for: existing.id) == nil,
-              await uploads.pendingContent(of: replaced) == nil else { return nil }
+              await uploads.pendingContent(of: replaced) == nil else { return false }
         let tookOver = try await uploads.whileHeld(inode) { [self] in
             try localChanges.serialized {
                 var record = try localChanges.record(for: source.id) ?? catalog.store.item(source.id) ?? source
@@ -73,9 +73,8 @@ extension BoxFileSystem {
                 localChanges.set(record)
             }
         }
-        guard tookOver else { return nil }
-        logger.debug("\(name): new content renamed over it becomes its next version on Box")
-        return inode
+        if tookOver { logger.debug("\(name): new content renamed over it becomes its next version on Box") }
+        return tookOver
     }
 
     /// POSIX rename replaces its target; Box refuses a name in use, so the target goes first (to Box's trash,

@@ -33,13 +33,17 @@ extension MetadataStore {
     /// A file created through the mount has a provisional id until its first upload returns Box's id; the kernel
     /// already holds the inode, so the inode must follow the item to its real id.
     public func rekey(_ old: ItemID, to new: ItemID) throws {
-        try inTransaction { db in
-            try db.run("DELETE FROM items WHERE id = ?", new)
-            try db.run("UPDATE items SET id = ? WHERE id = ?", new, old)
-            if try InodesTable.inode(for: old, in: db) != nil {
-                try db.run("DELETE FROM inodes WHERE item_id = ?", new)
-                try db.run("UPDATE inodes SET item_id = ? WHERE item_id = ?", new, old)
-            }
+        try inTransaction { db in try Self.rekey(old, to: new, in: db) }
+    }
+
+    /// ``rekey(_:to:)`` inside a transaction the caller holds: a cached item `new` (and its inode, if `old` has
+    /// one) gives way.
+    static func rekey(_ old: ItemID, to new: ItemID, in db: SQLiteConnection) throws {
+        try db.run("DELETE FROM items WHERE id = ?", new)
+        try db.run("UPDATE items SET id = ? WHERE id = ?", new, old)
+        if try InodesTable.inode(for: old, in: db) != nil {
+            try db.run("DELETE FROM inodes WHERE item_id = ?", new)
+            try db.run("UPDATE inodes SET item_id = ? WHERE item_id = ?", new, old)
         }
     }
 }

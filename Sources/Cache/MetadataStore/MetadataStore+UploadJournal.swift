@@ -87,10 +87,7 @@ extension MetadataStore {
                 UPDATE uploads SET target_item_id = ?, base_etag = ?, parent_id = NULL, name = NULL
                 WHERE target_item_id IS NULL AND parent_id = ? AND name = ?
                 """, existing, baseETag, current.parent, current.name)
-            _ = try db.run("DELETE FROM items WHERE id = ?", existing)
-            _ = try db.run("UPDATE items SET id = ? WHERE id = ?", existing, provisional)
-            _ = try db.run("DELETE FROM inodes WHERE item_id = ?", existing)
-            _ = try db.run("UPDATE inodes SET item_id = ? WHERE item_id = ?", existing, provisional)
+            try Self.rekey(provisional, to: existing, in: db)
             _ = try ItemsTable.move(existing, to: parent, name: name, in: db)
         }
     }

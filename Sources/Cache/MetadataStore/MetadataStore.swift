@@ -55,11 +55,14 @@ public final class MetadataStore: @unchecked Sendable {
     /// ``generation``).
     @discardableResult
     func withUnlistedWrites<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try lock.withLock {
-            let before = db.totalChanges
-            defer { unlistedChanges += db.totalChanges - before }
-            return try body(db)
-        }
+        try lock.withLock { try countingUnlisted(true) { try body(db) } }
+    }
+
+    /// Runs `body`, leaving the rows it changes out of ``generation`` if `unlisted`. Call with `lock` held.
+    private func countingUnlisted<T>(_ unlisted: Bool, _ body: () throws -> T) rethrows -> T {
+        let before = db.totalChanges
+        defer { if unlisted { unlistedChanges += db.totalChanges - before } }
+        return try body()
     }
 
     /// Runs `body` in one transaction with exclusive use of the connection.
@@ -78,11 +81,9 @@ public final class MetadataStore: @unchecked Sendable {
     @discardableResult
     func inDurableTransaction<T>(unlisted: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
         try lock.withLock {
-            let before = db.totalChanges
-            defer { if unlisted { unlistedChanges += db.totalChanges - before } }
             try db.execute("PRAGMA synchronous=FULL")
             defer { try? db.execute("PRAGMA synchronous=NORMAL") }
-            return try db.transaction { try body(db) }
+            return try countingUnlisted(unlisted) { try db.transaction { try body(db) } }
         }
     }
 }
